@@ -1,0 +1,287 @@
+"""The state machine: scenes are states, choices are transitions.
+
+Pure: no terminal, no files. `Engine.start` and `Engine.choose` take a frozen
+`GameState` and return a `Step`: the new state, the passages to show (more than one
+when automatic moves chain on), and the choices now offered. Nothing is kept between
+calls, so the same state and choice always give the same step (randomness included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from msgspec.structs import replace
+
+from escape_game.errors import CommandError, StoryError
+from escape_game.expressions import Scope
+from escape_game.model import BACK, CONTINUE_ID, Choice, Ending, Story
+from escape_game.program import Program
+from escape_game.state import GameState, choice_key
+
+#: Automatic moves (textless fallbacks) allowed in a row before it is called a cycle.
+MAX_AUTOMATIC_MOVES = 100
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """A choice as offered in one state.
+
+    Attributes:
+        id: the choice's id (what a player types or a walkthrough records).
+        text: its text as rendered now.
+        locked: shown but cannot be taken.
+        reason: why it is locked, rendered; empty when not locked.
+    """
+
+    id: str
+    text: str
+    locked: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One scene's passage as the player saw it.
+
+    Attributes:
+        scene: the scene id.
+        title: the scene's title, or its location's name when it has none.
+        location: the location id ("" when unknown).
+        text: the rendered passage, still Markdown.
+        ending: set when the scene is an ending.
+        gained: item ids gained on the way into this passage.
+        lost: item ids lost on the way into this passage.
+    """
+
+    scene: str
+    title: str
+    location: str
+    text: str
+    ending: Ending | None = None
+    gained: tuple[str, ...] = ()
+    lost: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one move produced.
+
+    Attributes:
+        state: the state after the move.
+        passages: passages to show, in order; the last is the current scene.
+        choices: the choices offered now, locked ones included; empty at an ending.
+    """
+
+    state: GameState
+    passages: tuple[Passage, ...]
+    choices: tuple[ChoiceView, ...]
+
+    @property
+    def ended(self) -> bool:
+        """Whether the current scene is an ending."""
+        return self.passages[-1].ending is not None
+
+
+@dataclass(frozen=True)
+class _Offer:
+    choice: Choice
+    owner: str
+
+
+class Engine:
+    """Plays one loaded story.
+
+    Args:
+        story: the story model.
+        program: its compiled conditions, effects and texts.
+    """
+
+    def __init__(self, story: Story, program: Program) -> None:
+        self.story = story
+        self.program = program
+        manifest = story.manifest
+        self.initial_vars = {name: manifest.variable(name).value for name in manifest.vars}
+        self._continue = {
+            scene_id: (Choice(id=CONTINUE_ID, text="Continue", goto=scene.next),)
+            for scene_id, scene in story.scenes.items()
+            if scene.next
+        }
+
+    # -- moves ----------------------------------------------------------------------
+
+    def start(self, seed: int = 0, scene: str = "", variables: dict | None = None) -> Step:
+        """A new game at the story's start (or at `scene`, with `variables` set).
+
+        Raises:
+            StoryError: the start scene is missing, or a story error on the way in.
+        """
+        start = scene or self.story.manifest.start
+        if start not in self.story.scenes:
+            raise StoryError(f"there is no scene '{start}' to start at",
+                             "name a scene the story defines")
+        state = GameState(scene=start, vars={**self.initial_vars, **(variables or {})},
+                          seed=seed)
+        scope = self._scope(state)
+        return self._arrive(state, scope, start, came_from="", passages=[])
+
+    def choose(self, state: GameState, choice_id: str) -> Step:
+        """Take the choice `choice_id` in `state`.
+
+        Raises:
+            CommandError: no such choice is offered, or it is locked (the message
+                gives the reason in the story's words).
+            StoryError: a story error met on the way (a cycle, a dead end, ...).
+        """
+        scope = self._scope(state)
+        offer = self._offer(state, scope, choice_id)
+        scope.turn = state.turn + 1
+        return self._take(replace(state, turn=scope.turn), scope, offer, passages=[])
+
+    def choices(self, state: GameState) -> tuple[ChoiceView, ...]:
+        """The choices offered in `state`, rendered (empty at an ending)."""
+        scope = self._scope(state)
+        return tuple(self._view(offer, scope, state, locked)
+                     for offer, locked in self._offers(state, scope))
+
+    def look(self, state: GameState) -> Step:
+        """The current scene shown again, without entering it again."""
+        scope = self._scope(state)
+        passage = self._passage(state.scene, scope, state)
+        return Step(state, (passage,), self.choices(state))
+
+    def test(self, state: GameState, condition: str) -> bool:
+        """Whether `condition` (story language) holds in `state`.
+
+        Raises:
+            ExpressionError: the condition does not compile or evaluate.
+        """
+        return bool(self.program.condition(condition).evaluate(self._scope(state)))
+
+    # -- internals ------------------------------------------------------------------
+
+    def _scope(self, state: GameState) -> Scope:
+        return Scope(vars=dict(state.vars), inventory=list(state.inventory),
+                     visits=state.visits, turn=state.turn, seed=state.seed)
+
+    def _offer(self, state: GameState, scope: Scope, choice_id: str) -> _Offer:
+        for offer, locked in self._offers(state, scope):
+            if offer.choice.id == choice_id:
+                if locked:
+                    reason = self._render(offer.choice.reason, scope, state) or "it is locked"
+                    raise CommandError(f"you can’t choose that now: {reason}")
+                return offer
+        raise CommandError(f"there is no choice '{choice_id}' here",
+                           "type a number or a choice id from the list")
+
+    def _offers(self, state: GameState, scope: Scope) -> list[tuple[_Offer, bool]]:
+        """(offer, locked) pairs in the order shown; fallbacks only when nothing else."""
+        scene = self.story.scenes[state.scene]
+        if scene.ending is not None:
+            return []
+        shown: list[tuple[_Offer, bool]] = []
+        fallbacks: list[tuple[_Offer, bool]] = []
+        for offer in self._candidates(state.scene):
+            choice = offer.choice
+            if choice.once and choice_key(offer.owner, choice.id) in state.taken:
+                continue
+            if choice.if_ is not None and not self.program.condition(choice.if_).evaluate(scope):
+                continue
+            locked = choice.locked_if is not None and bool(
+                self.program.condition(choice.locked_if).evaluate(scope))
+            (fallbacks if choice.fallback else shown).append((offer, locked))
+        if any(not locked for _, locked in shown):
+            return shown
+        return [pair for pair in shown if pair[1]] + fallbacks
+
+    def _candidates(self, scene_id: str) -> list[_Offer]:
+        scene = self.story.scenes[scene_id]
+        own = self._continue.get(scene_id, scene.choices)
+        offers = [_Offer(choice, scene_id) for choice in own]
+        location = self.story.manifest.locations.get(scene.location)
+        if location is not None:
+            offers += [_Offer(c, "@" + scene.location) for c in location.choices
+                       if c.goto != scene_id]
+        offers += [_Offer(c, "*") for c in self.story.manifest.choices if c.goto != scene_id]
+        return offers
+
+    def _take(self, state: GameState, scope: Scope, offer: _Offer,
+              passages: list[Passage]) -> Step:
+        choice = offer.choice
+        if choice.do:
+            self.program.effects(choice.do).apply(scope)
+        taken = state.taken
+        if choice.once:
+            taken = taken | {choice_key(offer.owner, choice.id)}
+        target = choice.goto
+        if target == BACK:
+            target = state.came_from
+            if not target:
+                raise self._error(state.scene, choice.id,
+                                  f"choice '{choice.id}' goes back, but there is no scene to return to",
+                                  "give it a scene id instead of 'back'")
+        state = replace(state, taken=taken)
+        return self._arrive(state, scope, target, came_from=state.scene, passages=passages)
+
+    def _arrive(self, state: GameState, scope: Scope, target: str, came_from: str,
+                passages: list[Passage]) -> Step:
+        """Enter `target`: count the visit, run on_enter, render, and follow automatic moves."""
+        scene = self.story.scenes.get(target)
+        if scene is None:
+            raise self._error(state.scene, "", f"scene '{target}' does not exist",
+                              "check the goto or next that leads there")
+        visits = dict(state.visits)
+        visits[target] = visits.get(target, 0) + 1
+        scope.visits = visits
+        if scene.on_enter:
+            self.program.effects(scene.on_enter).apply(scope)
+        state = GameState(
+            scene=target, vars=scope.vars, inventory=tuple(scope.inventory), visits=visits,
+            taken=state.taken, turn=state.turn, seed=state.seed, came_from=came_from,
+        )
+        scope.vars, scope.inventory = dict(scope.vars), list(scope.inventory)
+        passages.append(self._passage(target, scope, state))
+        scope.gained, scope.lost = [], []
+        if scene.ending is not None:
+            return Step(state, tuple(passages), ())
+        offers = self._offers(state, scope)
+        automatic = [offer for offer, locked in offers
+                     if not locked and offer.choice.fallback and not offer.choice.text]
+        if automatic:
+            if len(passages) > MAX_AUTOMATIC_MOVES:
+                cycle = " -> ".join(dict.fromkeys(p.scene for p in passages[-10:]))
+                raise self._error(target, "", f"automatic moves go round in a cycle: {cycle}",
+                                  "give one of these scenes a choice the player makes")
+            return self._take(state, scope, automatic[0], passages)
+        if not any(not locked for _, locked in offers):
+            raise self._error(target, "", f"scene '{target}' offers no choice the player can take",
+                              "add a fallback choice, or make it an ending")
+        views = tuple(self._view(offer, scope, state, locked) for offer, locked in offers)
+        return Step(state, tuple(passages), views)
+
+    def _passage(self, scene_id: str, scope: Scope, state: GameState) -> Passage:
+        scene = self.story.scenes[scene_id]
+        location = scene.location or self._location_of(state.came_from)
+        place = self.story.manifest.locations.get(location)
+        title = scene.title or (place.name if place else "")
+        return Passage(scene_id, title, location, self._render(scene.text, scope, state),
+                       scene.ending, tuple(scope.gained), tuple(scope.lost))
+
+    def _location_of(self, scene_id: str) -> str:
+        scene = self.story.scenes.get(scene_id)
+        return scene.location if scene else ""
+
+    def _view(self, offer: _Offer, scope: Scope, state: GameState, locked: bool) -> ChoiceView:
+        choice = offer.choice
+        reason = self._render(choice.reason, scope, state) if locked else ""
+        return ChoiceView(choice.id, self._render(choice.text, scope, state), locked, reason)
+
+    def _render(self, source: str, scope: Scope, state: GameState) -> str:
+        if not source:
+            return ""
+        return self.program.text(source).render(scope, state.visits.get(state.scene, 0))
+
+    def _error(self, scene: str, choice: str, message: str, hint: str) -> StoryError:
+        origin = self.story.origin(scene, choice) or self.story.origin(scene)
+        where = f"{origin.path}:{origin.line}: " if origin else ""
+        return StoryError(f"{where}{message}", hint)
+
