@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from msgspec.structs import replace
 
 from escape_game.errors import CommandError, StoryError
-from escape_game.expressions import Scope
+from escape_game.expressions import Expression, Scope
 from escape_game.model import BACK, CONTINUE_ID, Choice, Ending, Story
 from escape_game.program import Program
 from escape_game.state import GameState, choice_key
@@ -88,6 +88,35 @@ class _Offer:
     owner: str
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """An offer with its once-only key and compiled conditions (None when absent)."""
+
+    offer: _Offer
+    key: str
+    condition: Expression | None
+    lock: Expression | None
+    draws: int
+
+
+#: Where conditions and texts count their random draws from, apart from effects' draws
+#: and from each other, so a state's choices and text come out the same whenever they
+#: are worked out (shown, chosen, looked at again). Each candidate's conditions get
+#: DRAWS_APART draws of their own.
+CONDITION_DRAWS = 1 << 20
+TEXT_DRAWS = 1 << 40
+DRAWS_APART = 64
+
+
+def _drawn(expression: Expression, scope: Scope, first_draw: int):
+    """Evaluate `expression` with its random draws counted from `first_draw`."""
+    draws, scope.draws = scope.draws, first_draw
+    try:
+        return expression.evaluate(scope)
+    finally:
+        scope.draws = draws
+
+
 class Engine:
     """Plays one loaded story.
 
@@ -101,6 +130,7 @@ class Engine:
         self.program = program
         manifest = story.manifest
         self.initial_vars = {name: manifest.variable(name).value for name in manifest.vars}
+        self._candidate_cache: dict[str, tuple[_Candidate, ...]] = {}
         self._continue = {
             scene_id: (Choice(id=CONTINUE_ID, text="Continue", goto=scene.next),)
             for scene_id, scene in story.scenes.items()
@@ -138,16 +168,16 @@ class Engine:
         return self._take(replace(state, turn=scope.turn), scope, offer, passages=[])
 
     def choices(self, state: GameState) -> tuple[ChoiceView, ...]:
-        """The choices offered in `state`, rendered (empty at an ending)."""
-        scope = self._scope(state)
-        return tuple(self._view(offer, scope, state, locked)
-                     for offer, locked in self._offers(state, scope))
+        """The choices offered in `state`, rendered as shown (empty at an ending)."""
+        return self.look(state).choices
 
     def look(self, state: GameState) -> Step:
-        """The current scene shown again, without entering it again."""
+        """The current scene shown again, exactly as it was, without entering it again."""
         scope = self._scope(state)
         passage = self._passage(state.scene, scope, state)
-        return Step(state, (passage,), self.choices(state))
+        views = tuple(self._view(offer, scope, state, locked)
+                      for offer, locked in self._offers(state, scope))
+        return Step(state, (passage,), views)
 
     def test(self, state: GameState, condition: str) -> bool:
         """Whether `condition` (story language) holds in `state`.
@@ -164,36 +194,58 @@ class Engine:
                      visits=state.visits, turn=state.turn, seed=state.seed)
 
     def _offer(self, state: GameState, scope: Scope, choice_id: str) -> _Offer:
-        for offer, locked in self._offers(state, scope):
-            if offer.choice.id == choice_id:
-                if locked:
-                    reason = self._render(offer.choice.reason, scope, state) or "it is locked"
-                    raise CommandError(f"you can’t choose that now: {reason}")
-                return offer
+        """The offer `choice_id` names in `state`, checked as `_offers` would show it."""
+        for candidate in self._candidates(state.scene):
+            if candidate.offer.choice.id != choice_id or not self._visible(candidate, state, scope):
+                continue
+            choice = candidate.offer.choice
+            if self._locked(candidate, scope):
+                reason = self._render(choice.reason, scope, state)
+                raise CommandError(" ".join(reason.split()) or "That choice is locked.")
+            if choice.fallback and candidate.offer not in (
+                    offer for offer, _ in self._offers(state, scope)):
+                break  # a fallback is offered only when nothing else can be taken
+            return candidate.offer
         raise CommandError(f"there is no choice '{choice_id}' here",
                            "type a number or a choice id from the list")
 
     def _offers(self, state: GameState, scope: Scope) -> list[tuple[_Offer, bool]]:
         """(offer, locked) pairs in the order shown; fallbacks only when nothing else."""
-        scene = self.story.scenes[state.scene]
-        if scene.ending is not None:
+        if self.story.scenes[state.scene].ending is not None:
             return []
         shown: list[tuple[_Offer, bool]] = []
         fallbacks: list[tuple[_Offer, bool]] = []
-        for offer in self._candidates(state.scene):
-            choice = offer.choice
-            if choice.once and choice_key(offer.owner, choice.id) in state.taken:
+        open_ = False
+        for candidate in self._candidates(state.scene):
+            if not self._visible(candidate, state, scope):
                 continue
-            if choice.if_ is not None and not self.program.condition(choice.if_).evaluate(scope):
-                continue
-            locked = choice.locked_if is not None and bool(
-                self.program.condition(choice.locked_if).evaluate(scope))
-            (fallbacks if choice.fallback else shown).append((offer, locked))
-        if any(not locked for _, locked in shown):
+            locked = self._locked(candidate, scope)
+            if candidate.offer.choice.fallback:
+                fallbacks.append((candidate.offer, locked))
+            else:
+                shown.append((candidate.offer, locked))
+                open_ = open_ or not locked
+        if open_:
             return shown
         return [pair for pair in shown if pair[1]] + fallbacks
 
-    def _candidates(self, scene_id: str) -> list[_Offer]:
+    def _visible(self, candidate: _Candidate, state: GameState, scope: Scope) -> bool:
+        choice = candidate.offer.choice
+        if choice.once and candidate.key in state.taken:
+            return False
+        return candidate.condition is None or bool(
+            _drawn(candidate.condition, scope, candidate.draws))
+
+    @staticmethod
+    def _locked(candidate: _Candidate, scope: Scope) -> bool:
+        return candidate.lock is not None and bool(
+            _drawn(candidate.lock, scope, candidate.draws + DRAWS_APART // 2))
+
+    def _candidates(self, scene_id: str) -> tuple[_Candidate, ...]:
+        """The scene's own, its location's and the story's choices, compiled; cached."""
+        cached = self._candidate_cache.get(scene_id)
+        if cached is not None:
+            return cached
         scene = self.story.scenes[scene_id]
         own = self._continue.get(scene_id, scene.choices)
         offers = [_Offer(choice, scene_id) for choice in own]
@@ -202,7 +254,18 @@ class Engine:
             offers += [_Offer(c, "@" + scene.location) for c in location.choices
                        if c.goto != scene_id]
         offers += [_Offer(c, "*") for c in self.story.manifest.choices if c.goto != scene_id]
-        return offers
+        condition = self.program.condition
+        cached = self._candidate_cache[scene_id] = tuple(
+            _Candidate(
+                offer,
+                choice_key(offer.owner, offer.choice.id),
+                condition(offer.choice.if_) if offer.choice.if_ is not None else None,
+                condition(offer.choice.locked_if) if offer.choice.locked_if is not None else None,
+                CONDITION_DRAWS + index * DRAWS_APART,
+            )
+            for index, offer in enumerate(offers)
+        )
+        return cached
 
     def _take(self, state: GameState, scope: Scope, offer: _Offer,
               passages: list[Passage]) -> Step:
@@ -263,6 +326,7 @@ class Engine:
         location = scene.location or self._location_of(state.came_from)
         place = self.story.manifest.locations.get(location)
         title = scene.title or (place.name if place else "")
+        scope.draws = TEXT_DRAWS  # the text's draws, and then its choices'
         return Passage(scene_id, title, location, self._render(scene.text, scope, state),
                        scene.ending, tuple(scope.gained), tuple(scope.lost))
 

@@ -9,7 +9,6 @@ is ever written inside a story folder or the installed package.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 APP_NAME = "escape-game"
@@ -51,6 +50,8 @@ def bundled_story() -> Path:
     An installed wheel carries it as `escape_game/story` (hatchling's force-include);
     a source checkout has it at `story/` beside the package.
     """
+    from importlib import resources  # only here: it costs start-up time
+
     packaged = resources.files("escape_game") / "story"
     if packaged.is_dir():
         return Path(str(packaged))

@@ -238,3 +238,31 @@ def test_state_key_is_hashable_and_canonical():
     one = engine.start().state
     assert hash(one.key()) == hash(engine.start().state.key())
     assert {one.key()} == {engine.start().state.key()}
+
+
+def test_text_and_conditions_see_the_visit_and_item_just_gained():
+    engine = build_engine({
+        "a": {"text": "{visits('a') > 1: Again.|First.} {has('book'): Holding it.}",
+              "choices": [{"id": "take", "text": "Take", "do": "gain('book')", "goto": "a"},
+                          {"id": "read", "text": "Read", "if": "has('book')", "goto": "a"}]},
+    }, items={"book": {"name": "Book"}})
+    step = engine.start()
+    assert step.passages[-1].text == "First. "
+    step = engine.choose(step.state, "take")
+    assert step.passages[-1].text == "Again. Holding it."
+    assert [c.id for c in step.choices] == ["take", "read"]
+
+
+def test_random_conditions_agree_between_showing_choosing_and_looking():
+    engine = build_engine({
+        "a": {"text": "{~Rain.|Sun.|Wind.}", "on_enter": "n = random(1, 6)", "choices": [
+            {"id": "lucky", "text": "{~Try|Chance} it", "if": "random(1, 2) == 1", "goto": "a"},
+            {"id": "wait", "text": "Wait", "goto": "a"}]},
+    }, vars={"n": 0})
+    for seed in range(200):
+        step = engine.start(seed)
+        for _ in range(3):
+            looked = engine.look(step.state)
+            assert looked.choices == step.choices
+            assert looked.passages[-1].text == step.passages[-1].text
+            step = engine.choose(step.state, step.choices[0].id)
