@@ -111,11 +111,10 @@ class Scope:
     def env(self) -> dict:
         """The globals expressions run with: the story functions bound to this scope."""
         if self._env is None:
-            visits = self.visits
             self._env = {
                 "__builtins__": {},
-                "_f_visits": lambda scene: visits.get(scene, 0),
-                "_f_has": self.inventory.__contains__,
+                "_f_visits": lambda scene: self.visits.get(scene, 0),
+                "_f_has": lambda item: item in self.inventory,
                 "_f_turns": lambda: self.turn,
                 "_f_random": self.random,
                 "_f_clock": clock,
@@ -312,3 +311,16 @@ def compile_effects(source: str, names: Names) -> Effects:
 
         hit = names.memo[key] = effect_ops(source, names)
     return Effects(source, hit)
+
+
+#: Display formats a variable may declare (`format:`), by name.
+FORMATS = {"money": money, "euros": euros, "clock": clock}
+
+
+def formatted(value: Value, style: str) -> str:
+    """`value` shown in a variable's declared `format` ("" shows it as it is)."""
+    if style in FORMATS and not isinstance(value, (bool, str)):
+        return FORMATS[style](value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -11,7 +11,7 @@ split): nothing here changes during play.
 from __future__ import annotations
 
 import re
-from typing import Union
+from typing import Literal, Union
 
 import msgspec
 
@@ -106,6 +106,8 @@ class Variable(msgspec.Struct, **_STRUCT):
         max: upper bound for a number; assignments are clamped to it.
         label: the name shown to the player; empty for a hidden variable.
         show: whether the status panel shows it (a meter when it has min and max).
+        format: how a number is shown: "money" (pence as £), "euros" (cents as €),
+            "clock" (minutes after midnight as 07:30), or "" as it is.
     """
 
     value: Value
@@ -113,6 +115,7 @@ class Variable(msgspec.Struct, **_STRUCT):
     max: Union[int, float, None] = None
     label: str = ""
     show: bool = False
+    format: Literal["", "money", "euros", "clock"] = ""
 
 
 class Item(msgspec.Struct, **_STRUCT):
