@@ -154,8 +154,11 @@ class Engine:
         scope = self._scope(state)
         return self._arrive(state, scope, start, came_from="", passages=[])
 
-    def choose(self, state: GameState, choice_id: str) -> Step:
+    def choose(self, state: GameState, choice_id: str, render: bool = True) -> Step:
         """Take the choice `choice_id` in `state`.
+
+        With `render=False` the step's passages hold no text and it offers no choice
+        views: for replaying a log fast, when only the state matters.
 
         Raises:
             CommandError: no such choice is offered, or it is locked (the message
@@ -165,7 +168,7 @@ class Engine:
         scope = self._scope(state)
         offer = self._offer(state, scope, choice_id)
         scope.turn = state.turn + 1
-        return self._take(replace(state, turn=scope.turn), scope, offer, passages=[])
+        return self._take(replace(state, turn=scope.turn), scope, offer, [], render)
 
     def choices(self, state: GameState) -> tuple[ChoiceView, ...]:
         """The choices offered in `state`, rendered as shown (empty at an ending)."""
@@ -268,7 +271,7 @@ class Engine:
         return cached
 
     def _take(self, state: GameState, scope: Scope, offer: _Offer,
-              passages: list[Passage]) -> Step:
+              passages: list[Passage], render: bool = True) -> Step:
         choice = offer.choice
         if choice.do:
             self.program.effects(choice.do).apply(scope)
@@ -283,10 +286,10 @@ class Engine:
                                   f"choice '{choice.id}' goes back, but there is no scene to return to",
                                   "give it a scene id instead of 'back'")
         state = replace(state, taken=taken)
-        return self._arrive(state, scope, target, came_from=state.scene, passages=passages)
+        return self._arrive(state, scope, target, state.scene, passages, render)
 
     def _arrive(self, state: GameState, scope: Scope, target: str, came_from: str,
-                passages: list[Passage]) -> Step:
+                passages: list[Passage], render: bool = True) -> Step:
         """Enter `target`: count the visit, run on_enter, render, and follow automatic moves."""
         scene = self.story.scenes.get(target)
         if scene is None:
@@ -302,7 +305,10 @@ class Engine:
             taken=state.taken, turn=state.turn, seed=state.seed, came_from=came_from,
         )
         scope.vars, scope.inventory = dict(scope.vars), list(scope.inventory)
-        passages.append(self._passage(target, scope, state))
+        if render:
+            passages.append(self._passage(target, scope, state))
+        else:
+            passages.append(Passage(target, "", scene.location, "", scene.ending))
         scope.gained, scope.lost = [], []
         if scene.ending is not None:
             return Step(state, tuple(passages), ())
@@ -314,10 +320,12 @@ class Engine:
                 cycle = " -> ".join(dict.fromkeys(p.scene for p in passages[-10:]))
                 raise self._error(target, "", f"automatic moves go round in a cycle: {cycle}",
                                   "give one of these scenes a choice the player makes")
-            return self._take(state, scope, automatic[0], passages)
+            return self._take(state, scope, automatic[0], passages, render)
         if not any(not locked for _, locked in offers):
             raise self._error(target, "", f"scene '{target}' offers no choice the player can take",
                               "add a fallback choice, or make it an ending")
+        if not render:
+            return Step(state, tuple(passages), ())
         views = tuple(self._view(offer, scope, state, locked) for offer, locked in offers)
         return Step(state, tuple(passages), views)
 

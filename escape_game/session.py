@@ -207,6 +207,10 @@ class Session:
                 None takes ids as they are.
             game: the playthrough id to keep; played: seconds played before.
 
+        Steps are taken without rendering (only the state matters on the way), so the
+        session starts at the last step that applied, as a resumed one does: undo
+        reaches back to the load and no further.
+
         Returns:
             (session, applied, problem): the session after the last step that applied,
             how many steps applied, and the error that stopped the replay (None when
@@ -215,15 +219,21 @@ class Session:
         Raises:
             StoryError: not even the start applies (the start scene is missing or broken).
         """
-        session = cls(engine, start, game=game, played=played)
+        state = engine.start(start.seed, start.scene, start.variables).state
+        taken: list[str] = []
+        problem: EscapeGameError | None = None
         for number, logged in enumerate(log, 1):
-            choice_id = translate(session.state, logged) if translate else logged
+            choice_id = translate(state, logged) if translate else logged
             try:
-                session.choose(choice_id)
+                state = engine.choose(state, choice_id, render=False).state
             except EscapeGameError as error:
-                return session, number - 1, type(error)(
-                    f"step {number} ('{logged}'): {error.message}", error.hint)
-        return session, len(log), None
+                problem = type(error)(f"step {number} ('{logged}'): {error.message}",
+                                      error.hint)
+                break
+            taken.append(choice_id)
+        session = cls.resume(engine, start, taken, state, game=game or new_game_id(),
+                             played=played)
+        return session, len(taken), problem
 
     @classmethod
     def resume(cls, engine: Engine, start: Start, log: list[str], state: GameState, *,
