@@ -3,7 +3,7 @@
 Every node is checked against the whitelist and given a type (NUMBER, BOOL or TEXT)
 before anything is compiled, so a story that loads cannot run code it should not, and
 cannot meet an unknown name or a type mismatch in play. Story functions are renamed to
-`_f_<name>` globals that `expressions.Scope.env` binds; `true`/`false` become constants.
+`_f_<name>` globals that `expressions.Scope.env` binds, beside `true` and `false`.
 Results are plain tuples holding code objects, so the loader's cache can marshal them.
 """
 
@@ -217,7 +217,7 @@ class _Checker:
                 self.literal_id(argument, kind, name)
             else:
                 self.expect(argument, kind, depth, f"{name}() takes numbers")
-        node.func = ast.Name(id=f"_f_{name}", ctx=ast.Load())
+        node.func.id = f"_f_{name}"  # in place: the node keeps its location
         return result
 
     def literal_id(self, node: ast.AST, kind: str, function: str) -> str:
@@ -232,15 +232,6 @@ class _Checker:
         return node.value
 
 
-class _Literals(ast.NodeTransformer):
-    """Turns the names true/false into constants, after checking."""
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in _LITERAL_NAMES:
-            return ast.copy_location(ast.Constant(_LITERAL_NAMES[node.id]), node)
-        return node
-
-
 def _line_starts(source: str, base: int) -> list[int]:
     starts, total = [], 0
     for line in source[base:].split("\n"):
@@ -250,7 +241,7 @@ def _line_starts(source: str, base: int) -> list[int]:
 
 
 def _compile(node: ast.expr) -> Any:
-    tree = ast.fix_missing_locations(ast.Expression(_Literals().visit(node)))
+    tree = ast.Expression(node)  # true/false are globals in Scope.env(): no rewriting
     return compile(tree, "<story>", "eval")
 
 

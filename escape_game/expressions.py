@@ -113,6 +113,7 @@ class Scope:
         if self._env is None:
             self._env = {
                 "__builtins__": {},
+                "true": True, "false": False, "True": True, "False": False,
                 "_f_visits": lambda scene: self.visits.get(scene, 0),
                 "_f_has": lambda item: item in self.inventory,
                 "_f_turns": lambda: self.turn,

@@ -437,7 +437,10 @@ class _Parser:
         try:
             compiled = compile_expression(text, self.names, want)
         except ExpressionError as error:
-            hint = _COLON_HINT if want == BOOL else ""
+            # Prose before a colon fails as syntax, names or types; a condition with a
+            # wrong id in a story function is plainly a condition and needs no such hint.
+            prose = error.code not in ("unknown-item", "unknown-scene", "arguments")
+            hint = _COLON_HINT if want == BOOL and prose else ""
             raise _moved(error, kept, hint) from error
         return compiled, kept
 

@@ -397,3 +397,9 @@ def test_runtime_error_in_condition_points_into_the_text():
     with pytest.raises(ExpressionError) as caught:
         text.render(scope(), 2)
     assert caught.value.offset == 4
+
+
+def test_a_wrong_item_in_a_condition_gets_no_colon_hint():
+    with pytest.raises(ExpressionError) as caught:
+        compile_text("{has('bok'): You hold it.}", NAMES)
+    assert caught.value.code == "unknown-item" and "\\:" not in caught.value.hint
