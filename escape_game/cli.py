@@ -166,7 +166,7 @@ def main(ctx: click.Context) -> int:
 @click.option(
     "--watch",
     is_flag=True,
-    help="Reload the story whenever its files change, keeping your place.",
+    help="Reload the story whenever its files change, keeping your place (plain mode).",
 )
 @click.option(
     "--from",

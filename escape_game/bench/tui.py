@@ -1,4 +1,4 @@
-"""Section 6: the Textual TUI: start-up, a key press to the next passage, and memory.
+"""The bench section `tui`: TUI start-up, a key press to the next passage, memory.
 
 Every figure comes from child processes run the same way, in a pseudo-terminal of a
 fixed size (so Textual draws to a real terminal device, as a player's would): spawn
@@ -36,8 +36,8 @@ import time
 
 from escape_game.bench.core import Bench, Figure, Section
 
-#: Key presses timed in each playing child.
-PRESSES = 60
+#: Key presses timed in each playing child (fewer with --quick).
+PRESSES, QUICK_PRESSES = 60, 20
 #: The start-up target (ratio to the bare app), the key target (ms), the memory target.
 STARTUP_TARGET, KEY_TARGET_MS, MEMORY_TARGET = 1.25, 50.0, 1.25
 
@@ -127,8 +127,9 @@ def run_child(bench: Bench, mode: str, size: tuple[int, int], timeout: float = 1
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     read_end, write_end = os.pipe()
+    presses = QUICK_PRESSES if bench.options.quick else PRESSES
     env = bench.child_env(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows),
-                          PRESSES=str(PRESSES))
+                          PRESSES=str(presses))
     env.pop("NO_COLOR", None)  # a player's terminal, in colour
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -233,11 +234,12 @@ def peak_memory(bench: Bench) -> Figure:
     return Figure(
         "TUI peak memory, playing", ours, "MB", bare, "bare Textual app, one Static",
         MEMORY_TARGET,
-        note=f"ru_maxrss; ours after the title, the story load and {PRESSES} choices",
+        note=f"ru_maxrss; ours after the title, the story load and "
+             f"{QUICK_PRESSES if bench.options.quick else PRESSES} choices",
     )
 
 
 SECTION = Section(
-    "tui", "6. The TUI: start-up, key press to passage, memory",
+    "tui", "TUI: start-up, key press to passage, memory",
     (title_startup, key_to_passage_80x24, key_to_passage_120x40, peak_memory),
 )

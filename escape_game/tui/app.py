@@ -1,0 +1,273 @@
+"""The Textual application: loads the story in the background and holds the screens.
+
+The title screen is the default screen, so it paints at once; the story, the profile
+and the save folder are read in a worker thread and the title's New game, Continue and
+Load wait for them. The session lives in the game screen, the only place that calls
+it. Every write (saves, autosaves, the profile) goes through `Keeper`, off the UI
+thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from escape_game.tui.keeper import Keeper, peek_theme
+
+# The engine side (and msgspec under it) is imported when first needed, after the
+# title's first frame: start-up time is what the player sees first.
+if TYPE_CHECKING:
+    from escape_game.errors import EscapeGameError
+    from escape_game.loader import Loaded
+    from escape_game.saves import Restored
+    from escape_game.session import Session
+
+
+class EscapeApp(App):
+    """The game in a terminal.
+
+    Args:
+        story_root: the story folder to play.
+        seed: the seed for new games (random when None).
+        load: a save to open at once instead of the title's menu: a slot name,
+            "quick", or "auto" for the newest autosave (`--continue`); None for none.
+    """
+
+    CSS_PATH = "escape.tcss"
+    TITLE = "The Escape"
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, story_root: Path, seed: int | None = None,
+                 load: str | None = None) -> None:
+        super().__init__()
+        self.story_root = Path(story_root)
+        self.seed = seed
+        self.load_at_start = load
+        self.loaded: Loaded | None = None
+        self.load_error: EscapeGameError | None = None
+        self._loading = False
+        self.keeper = Keeper(self)
+        self.title = peek_title(self.story_root) or self.TITLE
+        theme = peek_theme()
+        if theme in self.available_themes:
+            self.theme = theme
+
+    # -- start ----------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from escape_game.tui.screens.title import TitleScreen
+
+        return TitleScreen()
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self.remember_theme)
+
+    def start_loading(self) -> None:
+        """Begin loading the story (the title screen calls this once it has painted, so
+        the first frame goes out before the load competes with it for the CPU)."""
+        if self.loaded is None and self.load_error is None and not self._loading:
+            self._loading = True
+            self.load_in_background()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_in_background(self) -> None:
+        """Load the story and look for saves off the UI thread, then tell the title."""
+        from escape_game.errors import EscapeGameError
+        from escape_game.loader import load_story
+
+        try:
+            loaded = load_story(self.story_root)
+        except EscapeGameError as error:
+            self.call_from_thread(self.story_ready, None, error)
+            return
+        self.keeper.open(loaded.story.manifest.id)
+        self.call_from_thread(self.story_ready, loaded, None)
+
+    def story_ready(self, loaded: Loaded | None, error: EscapeGameError | None) -> None:
+        """The story has loaded (or failed to): update the title, open a save asked for."""
+        self.loaded, self.load_error = loaded, error
+        if loaded is not None:
+            self.title = loaded.story.manifest.title
+        self.refresh_title()
+        if self.keeper.notice:
+            self.notify(self.keeper.notice, severity="warning", markup=False, timeout=10)
+        if error is not None:
+            self.show_error(error, "The story cannot be played")
+        elif self.load_at_start is not None:
+            self.open_save(self.load_at_start)
+
+    def refresh_title(self) -> None:
+        """Tell the title screen (wherever it is in the stack) to show what is ready."""
+        from escape_game.tui.screens.title import TitleScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TitleScreen):
+                screen.story_ready()
+
+    # -- games ----------------------------------------------------------------------
+
+    def engine(self):
+        """A fresh engine for the loaded story."""
+        from escape_game.engine import Engine
+
+        assert self.loaded is not None
+        return Engine(self.loaded.story, self.loaded.program)
+
+    def new_game(self) -> None:
+        """Start a new game on the loaded story, in place of any game on screen."""
+        from escape_game.errors import EscapeGameError
+        from escape_game.session import Session, Start
+
+        seed = self.seed if self.seed is not None else int.from_bytes(os.urandom(4), "big")
+        try:
+            session = Session(self.engine(), Start(seed=seed))
+        except EscapeGameError as error:
+            self.show_error(error)
+            return
+        self.play(session)
+
+    def play(self, session: Session, saved: bool = False) -> None:
+        """Show `session` on a game screen over the title, replacing any game shown.
+
+        Args:
+            session: the game.
+            saved: the game as it is now is already in an autosave.
+        """
+        from escape_game.tui.screens.game import GameScreen
+        from escape_game.tui.screens.title import TitleScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+        self.push_screen(GameScreen(session, saved=saved))
+
+    def open_save(self, name: str) -> None:
+        """Load the save called `name` ("auto" is the newest autosave) and play it."""
+        from escape_game.errors import SaveError
+
+        try:
+            restored = self.keeper.restore(self.engine(), name)
+        except SaveError as error:
+            self.notify(error.message[:1].upper() + error.message[1:] + ".",
+                        title="Cannot load", severity="error", markup=False, timeout=8)
+            return
+        self.play_restored(restored, name)
+
+    def play_restored(self, restored: Restored, name: str) -> None:
+        """Play a game rebuilt from a save, telling the player what changed."""
+        self.play(restored.session, saved=restored.continues)
+        for notice in restored.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=10)
+        self.notify(f"Loaded {describe_save(name)}.", markup=False)
+
+    def show_error(self, error: EscapeGameError, heading: str = "The story has an error",
+                   where: str = "") -> None:
+        """A dialog with a story error's message and location; never a traceback."""
+        from escape_game.tui.screens.dialogs import ErrorDialog
+
+        self.push_screen(ErrorDialog(error, heading, where))
+
+    # -- quitting and the theme -----------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, autosaving the game on screen first."""
+        self.autosave_now()
+        self.exit()
+
+    def autosave_now(self) -> None:
+        """Autosave the game being played, here and now (on the way out)."""
+        from escape_game.tui.screens.game import GameScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, GameScreen):
+                screen.autosave(wait=True)
+
+    def remember_theme(self, theme) -> None:
+        """Keep the theme chosen in the profile (off the UI thread)."""
+        self.keeper.remember_theme(theme.name)
+
+    # -- the command palette --------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from escape_game.tui.screens.game import GameScreen
+
+        if isinstance(screen, GameScreen):
+            yield SystemCommand("Save", "Save the game in a slot", screen.action_save)
+            yield SystemCommand("Load", "Load a saved game", screen.action_load)
+            yield SystemCommand("Quicksave", "Save in the quicksave slot",
+                                screen.action_quicksave)
+            yield SystemCommand("Quickload", "Load the quicksave", screen.action_quickload)
+            yield SystemCommand("Journal", "Every passage read and choice made",
+                                screen.action_journal)
+            yield SystemCommand("Inventory", "What Tara carries", screen.action_inventory)
+            yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
+            yield SystemCommand("Redo", "Take again a choice taken back", screen.action_redo)
+            yield SystemCommand("Status panel", "Show or hide the status panel",
+                                screen.action_toggle_panel)
+            yield SystemCommand("Help", "Keys and commands", screen.action_help)
+        yield SystemCommand("About", "About this story", self.action_about)
+        yield from super().get_system_commands(screen)
+
+    def action_about(self) -> None:
+        """Show the story's About text."""
+        from escape_game.tui.screens.dialogs import TextDialog
+        from escape_game.tui.views import about_markdown
+
+        story = self.loaded.story if self.loaded else None
+        self.push_screen(TextDialog("About", about_markdown(story), markdown=True))
+
+
+def peek_title(story_root: Path) -> str:
+    """The story's title from its manifest's `title:` line, for the first frame.
+
+    A quick look with a regular expression (no YAML parser, which costs start-up time);
+    the loaded manifest's title replaces it. "" when there is no plain `title:` line.
+    """
+    import re
+
+    try:
+        head = (story_root / "story.yaml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = re.search(r"^title:[ \t]*([^\n#]+?)[ \t]*(?:#.*)?$", head, re.MULTILINE)
+    if match is None:
+        return ""
+    title = match.group(1)
+    if len(title) >= 2 and title[0] == title[-1] and title[0] in "'\"":
+        title = title[1:-1]
+    return "" if title[:1] in "|>[{&*!" else title
+
+
+def describe_save(name: str) -> str:
+    """How a save's name reads in a sentence: "slot 3", "the quicksave", "the autosave"."""
+    if name.isdigit():
+        return f"slot {name}"
+    if name == "quick":
+        return "the quicksave"
+    if name.startswith("auto"):
+        return "the newest autosave" if name == "auto" else f"the autosave {name}"
+    return f"'{name}'"
+
+
+def run_tui(story_root: Path, seed: int | None = None, load: str | None = None) -> int:
+    """Play `story_root` in the TUI; returns the exit code.
+
+    Args:
+        story_root: the story folder.
+        seed: the seed for new games (random when None).
+        load: a save to open at once ("auto" for the newest autosave), or None.
+    """
+    app = EscapeApp(story_root, seed, load)
+    try:
+        app.run()
+    finally:
+        app.keeper.wait()  # every save asked for is on the disk before the process ends
+    return app.return_code or 0

@@ -1,0 +1,223 @@
+"""Everything the TUI writes or reads on disk, off the UI thread: saves and the profile.
+
+One writer thread does every file operation in the order asked (a single-thread
+executor), so an autosave made after a move can never land before the one made before
+it, and the screen never waits for a disk. The UI thread takes the snapshot of the game
+(a frozen `SaveFile`, cheap) and hands it over; the result comes back to the UI loop
+and is told as a notification. "Saved" is said only when the file was written and read
+back (the saves module's promise when it returns).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from escape_game.engine import Engine
+    from escape_game.saves import Profile, ProfileStore, Restored, SaveEntry, SaveStore
+    from escape_game.session import Session
+
+
+def peek_theme() -> str:
+    """The theme remembered in the profile, read without the saves machinery.
+
+    A read-only look with a regular expression (no JSON or msgspec import), so the
+    first frame is painted in the player's theme at no start-up cost; theme names are
+    plain words. Every write goes through `ProfileStore`, and a damaged profile is dealt
+    with when the saves are opened. Returns "" when there is none to be found.
+    """
+    import re
+
+    from escape_game.paths import data_dir
+
+    try:
+        data = (data_dir() / "profile.json").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = re.search(r'"theme"\s*:\s*"([\w\-]{1,64})"', data)
+    return match.group(1) if match else ""
+
+
+class Keeper:
+    """The saves and the profile of the story being played.
+
+    Args:
+        app: the running app (for notifications).
+
+    Attributes:
+        store: the story's save folder (None until `open`).
+        profile: the profile as last read or changed (None until `open`).
+        notice: a message about a damaged profile, for the player ("" if none).
+        has_autosave: whether a readable autosave existed when last looked.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.store: SaveStore | None = None
+        self.profiles: ProfileStore | None = None
+        self.profile: Profile | None = None
+        self.notice = ""
+        self.has_autosave = False
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="escape-saves")
+        self._problem = ""
+
+    # -- in the writer thread -------------------------------------------------------
+
+    def open(self, story_id: str) -> None:
+        """Open the story's save folder and read the profile (blocking: call off the UI
+        thread, as the app's loading worker does)."""
+        self._writer.submit(self._open, story_id).result()
+
+    def _open(self, story_id: str) -> None:
+        from escape_game import saves
+
+        self.store = saves.SaveStore(story_id)
+        self.profiles = saves.ProfileStore()
+        self.profile = self.profiles.load()
+        self.notice = self.profiles.notice
+        self.has_autosave = self.store.latest_autosave() is not None
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run `function(*args)` in the writer thread, after everything asked before."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+
+    def wait(self) -> None:
+        """Block until every write asked for has finished (on the way out)."""
+        self._writer.submit(lambda: None).result()
+
+    # -- saves ----------------------------------------------------------------------
+
+    def save(self, session: Session, name: str) -> None:
+        """Save the game in slot `name` ("1".."9" or "quick"); told when written."""
+        from escape_game.saves import snapshot
+
+        save = snapshot(session)
+        self.app.run_worker(self._save(save, name), group="saves")
+
+    async def _save(self, save, name: str) -> None:
+        from escape_game.errors import SaveError
+        from escape_game.tui.app import describe_save
+
+        assert self.store is not None
+        try:
+            entry: SaveEntry = await self.run(self.store.write, name, save)
+        except SaveError as error:
+            self.app.notify(_sentence(error.message), title="Not saved", severity="error",
+                            markup=False, timeout=8)
+            return
+        self.app.notify(f"Saved in {describe_save(entry.name)}.", markup=False)
+
+    def autosave(self, session: Session, wait: bool = False) -> None:
+        """Add the game to its autosave ring; quiet unless it fails.
+
+        Args:
+            session: the game.
+            wait: block until written (used on the way out); otherwise a worker writes.
+        """
+        from escape_game.errors import SaveError
+        from escape_game.saves import snapshot
+
+        if self.store is None:
+            return
+        save = snapshot(session)
+        if wait:
+            try:
+                self._writer.submit(self.store.autosave, save).result()
+            except SaveError:
+                pass  # the game is ending; the earlier autosaves stand, told before
+            self.has_autosave = True
+            return
+        self.app.run_worker(self._autosave(save), group="saves")
+
+    async def _autosave(self, save) -> None:
+        from escape_game.errors import SaveError
+
+        assert self.store is not None
+        try:
+            await self.run(self.store.autosave, save)
+        except SaveError as error:
+            if error.message != self._problem:  # told once, again only when it changes
+                self.app.notify(_sentence(f"the autosave failed: {error.message}"),
+                                severity="error", markup=False, timeout=8)
+            self._problem = error.message
+            return
+        self._problem = ""
+        self.has_autosave = True
+
+    async def entries(self) -> list[SaveEntry]:
+        """Every save file of the story, read in the writer thread."""
+        if self.store is None:
+            return []
+        return await self.run(self.store.entries)
+
+    def restore(self, engine: Engine, name: str) -> Restored:
+        """The game a save holds ("auto" is the newest autosave), rebuilt.
+
+        Raises:
+            SaveError: nothing there, a damaged file, or a save that no longer applies.
+        """
+        from escape_game import saves
+        from escape_game.errors import SaveError
+
+        if self.store is None:
+            raise SaveError("the saves are not read yet")
+        self.wait()  # a save still being written is read as written
+        if name == saves.AUTO:
+            return saves.continue_game(self.store, engine)
+        return saves.load_game(self.store, engine, name)
+
+    # -- the profile ----------------------------------------------------------------
+
+    def endings_found(self, story_id: str) -> set[str]:
+        """Scene ids of the endings found in the story so far."""
+        if self.profile is None:
+            return set()
+        return {ending.scene for ending in self.profile.endings_of(story_id)}
+
+    def record_ending(self, story_id: str, scene: str, title: str) -> None:
+        """Remember an ending reached: in memory at once, in the profile file soon."""
+        import msgspec
+
+        from escape_game.saves import EndingFound
+
+        if self.profile is not None and scene not in self.endings_found(story_id):
+            found = EndingFound(story_id, scene, title, "")
+            self.profile = msgspec.structs.replace(
+                self.profile, endings=(*self.profile.endings, found))
+        self.app.run_worker(self._profile_change("record_ending", story_id, scene, title),
+                            group="saves")
+
+    def remember_theme(self, theme: str) -> None:
+        """Keep the theme chosen in the profile (unless it is the one kept already)."""
+        import msgspec
+
+        if self.profiles is None or self.profile is None:
+            return
+        if self.profile.settings.get("theme") != theme:
+            self.profile = msgspec.structs.replace(
+                self.profile, settings={**self.profile.settings, "theme": theme})
+            self.app.run_worker(
+                self._profile_change("set_setting", "theme", theme), group="saves")
+
+    async def _profile_change(self, method: str, *args: Any) -> None:
+        from escape_game.errors import SaveError
+
+        assert self.profiles is not None
+        try:
+            await self.run(getattr(self.profiles, method), *args)
+        except SaveError as error:
+            self.app.notify(_sentence(f"the profile could not be written: {error.message}"),
+                            severity="warning", markup=False, timeout=8)
+
+
+def _sentence(message: str) -> str:
+    """A message as a sentence: a capital first letter and a full stop."""
+    message = message.strip()
+    if not message:
+        return message
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -1,0 +1,1 @@
+"""The screens of the TUI: title, game, and the dialogs over them."""

@@ -1,0 +1,339 @@
+"""The game screen: the place, the passage, the choices and the status panel.
+
+The only screen that calls the session. Each move replaces what the widgets show with
+values from the new step; the widgets keep nothing of their own. After every move the
+game is autosaved (off the UI thread, by the app's `Keeper`).
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from escape_game.engine import ChoiceView, Step
+from escape_game.errors import CommandError, EscapeGameError
+from escape_game.journey import journey
+from escape_game.session import Session
+from escape_game.tui.prose import BREAK_MARK, prose
+from escape_game.tui.views import place_line, replayed_turns, story_error_place
+from escape_game.tui.widgets.choices import ChoiceList
+from escape_game.tui.widgets.status import inventory_text, journey_map, meters_text
+from escape_game.tui.widgets.too_small import TooSmall
+
+
+#: The one entry the choice list shows at an ending.
+THE_END = ChoiceView("__the_end__", "The end: see how your story went")
+
+#: Footer groups: two keys under one description, so every key fits in 80 columns.
+UNDO = Binding.Group("Undo/redo")
+SAVE = Binding.Group("Save/load")
+QUICK = Binding.Group("Quick")
+
+#: How long a "locked" notice shows; the same one is not repeated meanwhile.
+LOCKED_SECONDS = 4
+
+#: Actions refused while the terminal is too small to show what they change.
+MOVES = {"pick", "undo", "redo", "quickload", "load", "save", "quicksave"}
+
+
+class GameScreen(Screen):
+    """Plays one session.
+
+    Args:
+        session: the game to show and drive.
+        saved: the game as it is now is already in an autosave (a game continued).
+    """
+
+    BINDINGS = [
+        *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
+        Binding("u", "undo", "Undo", group=UNDO),
+        Binding("r", "redo", "Redo", group=UNDO),
+        Binding("s", "save", "Save", group=SAVE),
+        Binding("l", "load", "Load", group=SAVE),
+        Binding("f5", "quicksave", "Quicksave", key_display="F5", group=QUICK),
+        Binding("f9", "quickload", "Quickload", key_display="F9", group=QUICK),
+        Binding("j", "journal", "Journal"),
+        Binding("i", "inventory", "Items"),
+        Binding("p", "toggle_panel", "Panel"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit_game", "Quit"),
+        Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False),
+        Binding("pagedown,space", "scroll_passage(1)", "Scroll down", show=False),
+    ]
+
+    def __init__(self, session: Session, saved: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self._saved_step: Step | None = session.step if saved else None
+        self.before = replayed_turns(session)
+        self._locked_reason, self._locked_at = "", 0.0  # the last "locked" notice
+        self._chosen: ChoiceView | None = None  # the choice that led to this step
+        self._widths = (0, 0)  # the passage's and the journey map's, when last wrapped
+        self._shown: dict[str, tuple] = {}  # what each status Static shows now
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="place", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                with VerticalScroll(id="passage"):
+                    yield Static(id="text", markup=False)
+                yield ChoiceList(id="choices")
+            with VerticalScroll(id="side"):
+                # What changes most often first; the journey map, which only grows,
+                # last (the panel scrolls when it does not fit).
+                yield Static(id="meters", markup=False)
+                yield Static(id="inventory", markup=False)
+                yield Static(id="journey", markup=False)
+        yield Footer(compact=True)
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.show(self.session.step)
+        self.query_one(ChoiceList).focus()
+
+    def on_resize(self, event) -> None:
+        # Below 100 columns the footer needs the room the palette's key takes; Help
+        # and the title screen still name Ctrl+P.
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
+        # The passage and the journey map are wrapped to their widths: again, after
+        # the new layout.
+        self.call_after_refresh(self.rewrap)
+
+    def rewrap(self) -> None:
+        """Show the step again if the passage or the panel changed width."""
+        widths = (self.query_one("#text").content_region.width,
+                  self.query_one("#journey").content_region.width)
+        if widths != self._widths:
+            self._widths = widths
+            self.show_text()
+            self.show_status()
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the terminal is below the size the game needs (the message shows)."""
+        return self.has_class("-tiny") or self.has_class("-short")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in MOVES and self.too_small)
+
+    # -- showing --------------------------------------------------------------------
+
+    def show(self, step: Step, chosen: ChoiceView | None = None) -> None:
+        """Show a step from its top: the choice just made, the passages, the choices,
+        the place and the status panel."""
+        self._chosen = chosen
+        self.show_text()
+        passage = self.query_one("#passage", VerticalScroll)
+        if passage.scroll_y:  # (scrolling costs a frame of its own)
+            passage.scroll_home(animate=False)
+        self.query_one(ChoiceList).show_choices(
+            (THE_END,) if step.ended else step.choices)
+        manifest = self.session.engine.story.manifest
+        self.show_in("#place", place_line(step, self.session.state, manifest))
+        self.show_status()
+        self._widths = (self.query_one("#text").content_region.width,
+                        self.query_one("#journey").content_region.width)
+
+    def show_text(self) -> None:
+        """The passage pane: the choice just made, then the step's passages as prose,
+        wrapped to the pane's width."""
+        widget = self.query_one("#text", Static)
+        width = widget.content_region.width or 72
+        text = Text()
+        if self._chosen is not None:
+            text.append(f"› {' '.join(self._chosen.text.split())}\n\n", style="italic dim")
+        passages = [p for p in self.session.step.passages if p.text.strip()]
+        for number, passage in enumerate(passages):
+            if number:
+                text.append("\n\n" + BREAK_MARK.center(width).rstrip() + "\n\n", style="dim")
+            text.append_text(prose(passage.text, width))
+        widget.update(text)
+
+    def show_status(self) -> None:
+        """The journey map, the inventory and the meters."""
+        manifest = self.session.engine.story.manifest
+        passages = [p for turn in self.before for p in turn.step.passages]
+        passages += [p for step in self.session.history for p in step.passages]
+        width = self.query_one("#journey").content_region.width or 30
+        self.show_in("#journey", journey_map(journey(passages, manifest), manifest, width,
+                                            self.app.console))
+        self.show_in("#inventory", inventory_text(self.session.state, manifest))
+        self.show_in("#meters", meters_text(self.session.state, manifest))
+
+    def show_in(self, selector: str, text: Text) -> None:
+        """Show `text` in the Static `selector`, unless it shows that already (an
+        update costs a layout and a repaint, and most of the panel stays the same)."""
+        key = (text.plain, tuple(text.spans))
+        if self._shown.get(selector) != key:
+            self._shown[selector] = key
+            self.query_one(selector, Static).update(text)
+
+    # -- moving ---------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if not self.too_small:
+            self.take(event.option_index)
+
+    def action_pick(self, number: int) -> None:
+        choices = self.query_one(ChoiceList).choices
+        if number <= len(choices):
+            self.query_one(ChoiceList).highlighted = number - 1
+            self.take(number - 1)
+
+    def take(self, index: int) -> None:
+        """Take the choice at `index`, or say why it cannot be taken."""
+        if self.session.step.ended:
+            self.action_ending()
+            return
+        choice = self.session.step.choices[index]
+        if choice.locked:
+            self.tell_locked(" ".join(choice.reason.split()) or "That choice is locked.")
+            return
+        try:
+            step = self.session.choose(choice.id)
+        except CommandError as error:
+            self.notify(error.message, severity="warning", markup=False)
+            return
+        except EscapeGameError as error:
+            self.app.show_error(error, where=story_error_place(self.session, choice))
+            return
+        self.show(step, chosen=choice)
+        self.announce(step)
+        self.autosave()
+        if step.ended:
+            ending = step.passages[-1]
+            self.app.keeper.record_ending(self.session.engine.story.manifest.id,
+                                          ending.scene, ending.ending.title)
+
+    def tell_locked(self, reason: str) -> None:
+        """Say why a choice is locked, once while the same notice is still showing."""
+        now = time.monotonic()
+        if reason == self._locked_reason and now - self._locked_at < LOCKED_SECONDS:
+            return
+        self._locked_reason, self._locked_at = reason, now
+        self.notify(reason, title="Locked", severity="warning", markup=False,
+                    timeout=LOCKED_SECONDS)
+
+    def announce(self, step: Step) -> None:
+        """Short notifications for what the player should notice: items gained and lost."""
+        items = self.session.engine.story.manifest.items
+        for passage in step.passages:
+            for item in passage.gained:
+                self.notify(f"Added: {items[item].name if item in items else item}",
+                            markup=False)
+            for item in passage.lost:
+                self.notify(f"Gone: {items[item].name if item in items else item}",
+                            markup=False)
+
+    def action_undo(self) -> None:
+        self.move(self.session.undo)
+
+    def action_redo(self) -> None:
+        self.move(self.session.redo)
+
+    def move(self, how) -> None:
+        try:
+            step = how()
+        except CommandError as error:
+            message = error.message
+            self.notify(message[:1].upper() + message[1:] + ".", markup=False)
+            return
+        self.show(step)
+        self.autosave()
+
+    def autosave(self, wait: bool = False) -> None:
+        """Autosave the game unless nothing was chosen yet or this step is saved already."""
+        if not self.session.log or self.session.step is self._saved_step:
+            return
+        self._saved_step = self.session.step
+        self.app.keeper.autosave(self.session, wait=wait)
+
+    # -- saving and loading ---------------------------------------------------------
+
+    def action_save(self) -> None:
+        from escape_game.tui.screens.saves import SaveScreen
+
+        self.app.push_screen(SaveScreen(), self.save_in)
+
+    def save_in(self, name: str | None) -> None:
+        """Save in the slot the save screen returned (None: it was closed)."""
+        if name is not None:
+            self.app.keeper.save(self.session, name)
+
+    def action_quicksave(self) -> None:
+        self.app.keeper.save(self.session, "quick")
+
+    def action_load(self) -> None:
+        from escape_game.tui.screens.saves import LoadScreen
+
+        self.app.push_screen(LoadScreen(), self.load_from)
+
+    def load_from(self, name: str | None) -> None:
+        """Load the save the load screen returned (None: it was closed)."""
+        if name is not None:
+            self.autosave()
+            self.app.open_save(name)
+
+    def action_quickload(self) -> None:
+        self.autosave()
+        self.app.open_save("quick")
+
+    # -- other screens --------------------------------------------------------------
+
+    def action_ending(self) -> None:
+        """The ending screen, when the game has ended."""
+        from escape_game.tui.screens.ending import EndingScreen
+
+        if self.session.step.ended:
+            self.app.push_screen(EndingScreen(self.session, self.app.keeper), self.after_ending)
+
+    def after_ending(self, what: str | None) -> None:
+        """Do what the ending screen asked: a new game, the title, or undo."""
+        if what == "new_game":
+            self.app.new_game()
+        elif what == "title":
+            self.dismiss_to_title()
+        elif what == "undo":
+            self.action_undo()
+
+    def dismiss_to_title(self) -> None:
+        """Back to the title screen (the game is autosaved already)."""
+        self.app.pop_screen()
+
+    def action_journal(self) -> None:
+        from escape_game.tui.screens.dialogs import TextDialog
+        from escape_game.tui.views import journal_markdown
+
+        self.app.push_screen(TextDialog("Journal", journal_markdown(self.session, self.before),
+                                        markdown=True, end=True))
+
+    def action_inventory(self) -> None:
+        from escape_game.tui.screens.dialogs import TextDialog
+        from escape_game.tui.views import inventory_markdown
+
+        self.app.push_screen(TextDialog("Inventory", inventory_markdown(self.session),
+                                        markdown=True))
+
+    def action_help(self) -> None:
+        from escape_game.tui.screens.dialogs import TextDialog
+        from escape_game.tui.views import help_markdown
+
+        self.app.push_screen(TextDialog("Help", help_markdown(self.app, self), markdown=True))
+
+    def action_toggle_panel(self) -> None:
+        self.toggle_class("-panel-toggled")
+        self.call_after_refresh(self.rewrap)
+
+    def action_scroll_passage(self, direction: int) -> None:
+        passage = self.query_one("#passage", VerticalScroll)
+        (passage.scroll_page_down if direction > 0 else passage.scroll_page_up)(animate=False)
+
+    async def action_quit_game(self) -> None:
+        await self.app.action_quit()

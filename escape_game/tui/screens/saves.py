@@ -1,0 +1,195 @@
+"""The Save and Load screens: the save folder as a list, read off the UI thread.
+
+Each row shows the scene title, the location, the date saved (local time) and the play
+time; damaged files are listed as damaged with the reason and cannot be chosen. The
+screens only choose: each returns the save's name ("1".."9", "quick", "auto"...) to
+the screen that opened it, which saves or loads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from escape_game.saves import QUICK, SLOTS, SaveEntry
+from escape_game.tui.widgets.too_small import TooSmall
+
+
+def local_time(iso: str) -> str:
+    """"2026-11-05T21:04:09.120+00:00" -> "5 Nov 2026, 21:04" in local time."""
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
+
+
+def play_time(seconds: float) -> str:
+    """Seconds played as "played 1 h 05 min", "played 12 min", "played under a minute"."""
+    minutes = int(seconds // 60)
+    if minutes == 0:
+        return "played under a minute"
+    if minutes < 60:
+        return f"played {minutes} min"
+    return f"played {minutes // 60} h {minutes % 60:02d} min"
+
+
+def save_name(name: str) -> str:
+    """A save's name as a row heading: "Slot 3", "Quicksave", "Autosave 2"."""
+    if name.isdigit():
+        return f"Slot {name}"
+    if name == QUICK:
+        return "Quicksave"
+    if name == "auto":
+        return "Autosave (newest)"
+    if name.startswith("auto"):
+        return f"Autosave {name[4:]}"
+    return name
+
+
+def entry_prompt(name: str, entry: SaveEntry | None) -> Text:
+    """Two lines for one save: heading and scene title; then place, date and play time."""
+    prompt = Text()
+    prompt.append(save_name(name), style="bold")
+    if entry is None:
+        prompt.append("  empty", style="italic")
+        return prompt
+    if entry.save is None:
+        prompt.append("  DAMAGED", style="bold")
+        prompt.append(f"\n  {entry.problem}; the file is kept as it is", style="italic")
+        return prompt
+    save = entry.save
+    title = " ".join(save.title.split())
+    if save.label:
+        prompt.append(f"  “{save.label}”")
+    prompt.append(f"  {title}")
+    place = save.location if save.location != title else ""
+    details = [part for part in (place, local_time(save.saved_at),
+                                 play_time(save.play_time)) if part]
+    prompt.append("\n  " + " · ".join(details))
+    return prompt
+
+
+class SavesScreen(ModalScreen[str | None]):
+    """The common part: a heading, a list of saves read off the UI thread, Escape.
+
+    Subclasses say which rows to show (`rows`) and what choosing one does (`chosen`).
+    """
+
+    HEADING = ""
+    BINDINGS = [Binding("escape,q", "close", "Close"),
+                *(Binding(str(n), f"slot({n})", show=False) for n in range(1, SLOTS + 1))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, SaveEntry] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog saves"):
+            yield Static(Text(self.HEADING, style="bold"), classes="dialog-title")
+            yield Static(Text("Reading the saves…"), classes="saves-status", markup=False)
+            yield OptionList(classes="saves-list", markup=False)
+        yield Footer(compact=True)
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.read_entries()
+
+    @work(group="read-saves", exclusive=True)
+    async def read_entries(self) -> None:
+        entries = await self.app.keeper.entries()
+        self.entries = {entry.name: entry for entry in entries}
+        self.show_entries()
+
+    def show_entries(self) -> None:
+        rows = self.rows()
+        options = self.query_one(OptionList)
+        options.set_options(
+            Option(entry_prompt(name, entry), id=name,
+                   disabled=entry is not None and entry.damaged)
+            for name, entry in rows)
+        status = self.query_one(".saves-status", Static)
+        status.update(Text(self.status_line(rows)))
+        options.focus()
+        first = next((i for i, (_, e) in enumerate(rows) if not (e and e.damaged)), None)
+        options.highlighted = first
+
+    def rows(self) -> list[tuple[str, SaveEntry | None]]:
+        raise NotImplementedError
+
+    def status_line(self, rows: list[tuple[str, SaveEntry | None]]) -> str:
+        return ""
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.chosen(event.option.id)
+
+    def action_slot(self, number: int) -> None:
+        name = str(number)
+        if any(row == name for row, _ in self.rows()):
+            entry = self.entries.get(name)
+            if entry is not None and entry.damaged:
+                self.notify(f"Slot {name} is damaged ({entry.problem}).", markup=False,
+                            severity="warning")
+                return
+            self.chosen(name)
+
+    def chosen(self, name: str) -> None:
+        raise NotImplementedError
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SaveScreen(SavesScreen):
+    """Choose a slot to save in; asks before saving over a save. Returns the slot."""
+
+    HEADING = "Save the game"
+
+    def rows(self) -> list[tuple[str, SaveEntry | None]]:
+        names = [str(n) for n in range(1, SLOTS + 1)] + [QUICK]
+        return [(name, self.entries.get(name)) for name in names]
+
+    def status_line(self, rows: list[tuple[str, SaveEntry | None]]) -> str:
+        return "Choose a slot (1–9, or ↑ ↓ and Enter). Escape goes back."
+
+    def chosen(self, name: str) -> None:
+        from escape_game.tui.screens.dialogs import ConfirmDialog
+
+        entry = self.entries.get(name)
+        if entry is None:
+            self.dismiss(name)
+            return
+        save = entry.save
+        assert save is not None  # damaged rows cannot be chosen
+        what = " ".join(save.title.split()) or "a game"
+        question = (f"{save_name(name)} holds “{what}”, saved {local_time(save.saved_at)}."
+                    "\n\nSave over it?")
+        self.app.push_screen(ConfirmDialog(question, "Save over it"),
+                             lambda yes: self.dismiss(name) if yes else None)
+
+
+class LoadScreen(SavesScreen):
+    """Choose a save to load: slots, the quicksave and the autosaves. Returns its name."""
+
+    HEADING = "Load a game"
+
+    def rows(self) -> list[tuple[str, SaveEntry | None]]:
+        return list(self.entries.items())
+
+    def status_line(self, rows: list[tuple[str, SaveEntry | None]]) -> str:
+        if not rows:
+            return "There are no saves yet. Escape goes back."
+        return "Choose a save (↑ ↓ and Enter, or 1–9 for a slot). Escape goes back."
+
+    def chosen(self, name: str) -> None:
+        self.dismiss(name)

@@ -1,0 +1,1 @@
+"""Widgets of the game screen: they display values handed to them, nothing more."""

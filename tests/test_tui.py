@@ -1,0 +1,352 @@
+"""The Textual TUI, driven with Pilot (`App.run_test`) and asserted on the session.
+
+Each Pilot session costs about half a second and each key press about 64 ms, so these
+tests are few and each plays a whole scenario; the engine's own tests cover the rules.
+They run under `asyncio.run` in plain sync tests (no async plugin). Every test has its
+own `ESCAPE_GAME_HOME` (conftest), so saves and the profile start empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import OptionList  # noqa: E402
+
+from escape_game import saves  # noqa: E402
+from escape_game.tui.app import EscapeApp, peek_title  # noqa: E402
+from escape_game.tui.screens.dialogs import ConfirmDialog, ErrorDialog, TextDialog  # noqa: E402
+from escape_game.tui.screens.ending import EndingScreen  # noqa: E402
+from escape_game.tui.screens.game import GameScreen  # noqa: E402
+from escape_game.tui.screens.saves import LoadScreen, SaveScreen  # noqa: E402
+from escape_game.tui.screens.title import TitleScreen  # noqa: E402
+
+GOOD = Path(__file__).parent / "stories" / "good"
+
+Scenario = Callable[[Pilot], Awaitable[None]]
+
+
+def run_app(app: EscapeApp, scenario: Scenario, size: tuple[int, int] = (80, 24),
+            loaded: bool = True) -> None:
+    """Run `scenario` against `app` in a headless terminal of `size`, once the story
+    has loaded (or at once, when `loaded` is False)."""
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            if loaded:
+                await settle(pilot)
+            else:
+                await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the workers (loading, saving, reading saves) and the screen to settle."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: EscapeApp) -> str:
+    """What the terminal shows now, as plain text, one line per row."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def shown(pilot: Pilot) -> str:
+    """What the terminal shows once the screen has caught up with the last key."""
+    await pilot.pause()
+    return screen_text(pilot.app)
+
+
+def game(app: EscapeApp) -> GameScreen:
+    screen = app.screen
+    assert isinstance(screen, GameScreen), type(screen).__name__
+    return screen
+
+
+def notifications(app: EscapeApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+def test_the_title_paints_before_the_story_has_loaded(monkeypatch) -> None:
+    from escape_game import loader
+
+    release = threading.Event()
+    real_load = loader.load_story
+
+    def slow_load(root, **options):
+        release.wait(10)
+        return real_load(root, **options)
+
+    monkeypatch.setattr(loader, "load_story", slow_load)
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        assert isinstance(app.screen, TitleScreen)
+        assert app.loaded is None
+        assert "The Small Hours" in await shown(pilot)  # the title, peeked from story.yaml
+        assert "Loading the story" in await shown(pilot)
+        await pilot.press("n")
+        assert "The story is still loading." in notifications(app)
+        release.set()
+        await settle(pilot)
+        assert app.loaded is not None
+        assert "Loading the story" not in await shown(pilot)
+        await pilot.press("n")
+        assert game(app).session.state.scene == "kitchen"
+
+    run_app(app, scenario, loaded=False)
+
+
+def test_play_to_an_ending_with_keys(escape_home: Path) -> None:
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n")
+        session = game(app).session
+        await pilot.press("3")  # "Stay home for good" is locked: refused with its reason
+        assert session.log == []
+        assert "Not yet: you have not even looked outside." in notifications(app)
+        await pilot.press("1")  # the garden (once only): longing 3
+        assert session.state.scene == "garden"
+        assert session.state.vars["longing"] == 3
+        await pilot.press("enter")  # Continue, the highlighted choice
+        assert session.state.scene == "kitchen"
+        await pilot.press("u", "r")  # undo and redo
+        assert session.log == ["garden", "continue"]
+        await pilot.press("down", "enter")  # "Stay home for good", now open
+        assert session.state.scene == "ending_home"
+        assert session.step.ended
+        await settle(pilot)
+        await pilot.press("1")  # "The end: see how your story went"
+        assert isinstance(app.screen, EndingScreen)
+        summary = await shown(pilot)
+        assert "The Long Way Home" in summary
+        assert "Choices made: 3" in summary
+        assert "Endings found: 1 of 2" in summary
+        await pilot.press("t")
+        assert isinstance(app.screen, TitleScreen)
+        await settle(pilot)
+
+    run_app(app, scenario)
+    found = saves.ProfileStore().load().endings_of("good")
+    assert [ending.scene for ending in found] == ["ending_home"]
+
+
+def test_play_to_an_ending_with_the_mouse() -> None:
+    app = EscapeApp(GOOD, seed=1)
+
+    async def click_choice(pilot: Pilot, text: str) -> None:
+        choices = game(app).query_one("#choices", OptionList)
+        index = next(i for i, c in enumerate(game(app).session.step.choices)
+                     if " ".join(c.text.split()) == text)
+        await pilot.click(choices, offset=(8, 1 + index))  # row 0 is the border
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.click("#title-menu", offset=(4, 1))  # "New game"
+        session = game(app).session
+        await click_choice(pilot, "Walk to the market")
+        assert session.state.scene == "market_stall"
+        await click_choice(pilot, "Buy the book (£3.00)")
+        assert session.state.inventory == ("phone", "book")
+        assert "Added: An old book" in notifications(app)
+        await click_choice(pilot, "Take the train away")
+        assert session.state.scene == "ending_away"
+        assert session.log == ["market", "buy", "leave_town"]
+
+    run_app(app, scenario)
+
+
+def test_save_and_load_through_the_screens() -> None:
+    app = EscapeApp(GOOD, seed=1)
+    store = saves.SaveStore("good")
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")  # the garden
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SaveScreen)
+        await pilot.press("2")  # an empty slot: saved at once
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+        assert "Saved in slot 2." in notifications(app)
+        assert store.read("2").state.scene == "garden"
+
+        await pilot.press("1", "s")  # back in the kitchen; slot 2 is taken now
+        await settle(pilot)
+        await pilot.press("2")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # not over it
+        assert isinstance(app.screen, SaveScreen)
+        await pilot.press("escape")
+        assert store.read("2").state.scene == "garden"
+
+        (store.folder / "slot-3.json").write_text('{"format": 1, "story": {"id"', "utf-8")
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LoadScreen)
+        listing = await shown(pilot)
+        assert "Slot 3  DAMAGED" in listing
+        assert "truncated" in listing
+        menu = app.screen.query_one(OptionList)
+        assert menu.get_option("3").disabled
+        await pilot.press("3")  # refused, with the reason
+        assert isinstance(app.screen, LoadScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        session = game(app).session
+        assert session.state.scene == "garden"
+        assert session.log == ["garden"]
+        assert "Loaded slot 2." in notifications(app)
+
+        await pilot.press("f5")  # quicksave
+        await settle(pilot)
+        assert store.read("quick").state.scene == "garden"
+        await pilot.press("1", "f9")  # quickload goes back to the garden
+        await settle(pilot)
+        assert game(app).session.state.scene == "garden"
+        await pilot.press("1")  # the kitchen; then quit, which autosaves
+        await pilot.press("q")
+
+    run_app(app, scenario)
+    latest = store.latest_autosave()
+    assert latest is not None and latest.save.state.scene == "kitchen"
+    assert latest.save.log == ("garden", "continue")
+
+
+def test_continue_on_the_title_opens_the_newest_autosave() -> None:
+    first = EscapeApp(GOOD, seed=1)
+
+    async def play_a_little(pilot: Pilot) -> None:
+        await pilot.press("n", "2")  # the market
+        await settle(pilot)
+
+    run_app(first, play_a_little)
+    second = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        menu = second.screen.query_one("#title-menu", OptionList)
+        assert not menu.get_option("continue").disabled
+        assert menu.highlighted == 1  # Continue, for a returning player
+        await pilot.press("enter")
+        assert game(second).session.state.scene == "market_stall"
+        assert game(second).session.log == ["market"]
+
+    run_app(second, scenario)
+
+
+def test_the_terminal_too_small_and_back_and_the_theme_remembered() -> None:
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")
+        session = game(app).session
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert "Make the terminal larger" in await shown(pilot)
+        await pilot.press("1")  # ignored while the game cannot be seen
+        assert session.log == ["garden"]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "Make the terminal larger" not in await shown(pilot)
+        await pilot.press("1")
+        assert session.log == ["garden", "continue"]
+        await pilot.resize_terminal(120, 40)  # wide: the status panel stands beside
+        await pilot.pause()
+        assert game(app).query_one("#side").display
+        await pilot.press("p")
+        assert not game(app).query_one("#side").display
+        app.theme = "nord"
+        await settle(pilot)
+
+    run_app(app, scenario)
+    assert saves.ProfileStore().load().settings["theme"] == "nord"
+    assert EscapeApp(GOOD).theme == "nord"
+
+
+def test_a_story_error_shows_a_dialog_and_keeps_the_autosave(tmp_path: Path) -> None:
+    root = tmp_path / "broken"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_text(
+        "id: broken\ntitle: A Broken Story\nstart: start\n"
+        "vars:\n  zero: 0\n  x: 0\n", "utf-8")
+    (root / "scenes" / "all.yaml").write_text(
+        "start:\n  text: |\n    A room with two doors.\n  choices:\n"
+        "    - id: safe\n      text: Open the safe door\n      goto: start\n"
+        "    - id: divide\n      text: Divide by nothing\n"
+        "      do: x = 1 / zero\n      goto: start\n", "utf-8")
+    app = EscapeApp(root, seed=1)
+    store = saves.SaveStore("broken")
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")
+        await settle(pilot)
+        await pilot.press("2")
+        assert isinstance(app.screen, ErrorDialog)
+        text = await shown(pilot)
+        assert "divides by zero" in text
+        assert "In scene 'start'" in text and "all.yaml:" in text
+        assert "Traceback" not in text
+        await pilot.press("escape")
+        assert game(app).session.log == ["safe"]
+        await settle(pilot)
+
+    run_app(app, scenario)
+    assert store.latest_autosave().save.log == ("safe",)
+
+
+def test_brackets_in_story_text_are_shown_as_written_and_other_screens_open() -> None:
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n")
+        scene = await shown(pilot)
+        assert "The radio says [red]" in scene and "and [0], exactly so." in scene
+        assert "Stare out at the garden [red]" in scene
+        assert "Stay home for good  (locked: Not yet:" in scene
+        assert "The kitchen · Home — Breakfast" in scene and "Day 1 · 07:00" in scene
+        await pilot.press("j")
+        assert isinstance(app.screen, TextDialog)
+        assert "The radio says [red] and [0]," in await shown(pilot)
+        await pilot.press("escape", "i")
+        assert "Your phone: Mark’s messages." in await shown(pilot)
+        await pilot.press("escape", "question_mark")
+        assert "Keys" in await shown(pilot)
+        help_text = app.screen.body  # the whole page, scrolled or not
+        for words in ("Undo", "Redo", "Quicksave", "Quickload", "Journal", "Items",
+                      "Panel", "Quit", "Ctrl+P", "Theme"):
+            assert words in help_text, words
+        await pilot.press("escape")
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Save", "Load", "Journal", "Theme"} <= titles
+
+    run_app(app, scenario, size=(100, 40))
+
+
+def test_peek_title_reads_a_plain_title_line(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text("id: x\ntitle: 'The [red] Hours'  # note\n", "utf-8")
+    assert peek_title(tmp_path) == "The [red] Hours"
+    (tmp_path / "story.yaml").write_text("id: x\ntitle: |\n  Long\n", "utf-8")
+    assert peek_title(tmp_path) == ""
+    assert peek_title(tmp_path / "missing") == ""
+
+
+def test_passage_markdown_becomes_styled_text_with_brackets_as_written() -> None:
+    from escape_game.tui.prose import BREAK_MARK, prose
+
+    text = prose("The radio says [red] and [0], *softly*.\nOn **one** line.\n\n---\n\n"
+                 "> A quote\n\n- an item\n\nsnake_case_word \\*plain\\*", width=40)
+    assert text.plain.splitlines() == [
+        "The radio says [red] and [0], softly. On one line.", "",
+        BREAK_MARK.center(40).rstrip(), "", "  A quote", "", "  • an item", "",
+        "snake_case_word *plain*"]
+    styles = {text.plain[span.start:span.end]: str(span.style) for span in text.spans}
+    assert styles["softly"] == "italic" and styles["one"] == "bold"
