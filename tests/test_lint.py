@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from escape_game.lint import check_story
-from escape_game.lint_formula import parse_condition
-from escape_game.lint_logic import Domains, Facts, outcomes
+from escape_game.lint.formula import parse_condition
+from escape_game.lint.logic import Domains, Facts, outcomes
 from escape_game.loader import load_story
 from tests.conftest import ROOT, STORY, RunCli
 
@@ -241,7 +241,7 @@ def test_what_a_condition_can_be(source: str, here: str, expected: set) -> None:
 
 
 def test_what_effects_do_is_read_from_the_compiled_story(tmp_path: Path) -> None:
-    from escape_game.lint_usage import collect
+    from escape_game.lint.usage import collect
 
     root = tmp_path / "story"
     (root / "scenes").mkdir(parents=True)

@@ -7,8 +7,8 @@ which a scene offers nothing, phrased from the declarations: "'level' is at most
 
 from __future__ import annotations
 
-from escape_game.lint_formula import OTHER_TEXT, Formula
-from escape_game.lint_logic import Domains, clamp, outcomes
+from escape_game.lint.formula import OTHER_TEXT, Formula
+from escape_game.lint.logic import Domains, clamp, outcomes
 
 
 def describe(values: dict, limit: int = 3) -> str:

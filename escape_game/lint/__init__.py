@@ -23,9 +23,9 @@ file:line:col and a hint:
 The design decision: everything works on the loaded `Story` and its compiled pieces
 (so a story from the cache is checked without reading YAML), and positions finer than
 a scene or a choice are looked up lazily, only for what is reported. Module map:
-`lint_formula` reads conditions into formulas, `lint_logic` says what they can be,
-`lint_explain` says why in words, `lint_graph` is the story as a graph, `lint_routes`
-holds the checks on routes, `lint_usage` the ones on declarations, and `lint_where`
+`formula` reads conditions into formulas, `logic` says what they can be,
+`explain` says why in words, `graph` is the story as a graph, `routes`
+holds the checks on routes, `usage` the ones on declarations, and `where`
 finds file positions.
 """
 
@@ -37,18 +37,18 @@ from dataclasses import dataclass
 
 from escape_game.errors import Diagnostic
 from escape_game.expressions import BOOL
-from escape_game.lint_explain import explain
-from escape_game.lint_formula import parse_condition
-from escape_game.lint_graph import StoryGraph
-from escape_game.lint_logic import Domains, outcomes
-from escape_game.lint_routes import automatic_cycles, dead_ends, reach
-from escape_game.lint_usage import (
+from escape_game.lint.explain import explain
+from escape_game.lint.formula import parse_condition
+from escape_game.lint.graph import StoryGraph
+from escape_game.lint.logic import Domains, outcomes
+from escape_game.lint.routes import automatic_cycles, dead_ends, reach
+from escape_game.lint.usage import (
     collect,
     declaration_diagnostics,
     renamed_diagnostics,
     text_expressions,
 )
-from escape_game.lint_where import Where, diagnostic
+from escape_game.lint.where import Where, diagnostic
 
 
 def lint(loaded) -> list[Diagnostic]:
@@ -89,13 +89,13 @@ class Checker:
         story: the loaded story; program: its compiled pieces.
 
     Attributes:
-        where: locates diagnostics (`lint_where.Where`).
-        graph: scenes, offers and moves (`lint_graph.StoryGraph`).
-        usage: what the pieces use (`lint_usage.Usage`).
-        domains: what each term can hold (`lint_logic.Domains`).
+        where: locates diagnostics (`where.Where`).
+        graph: scenes, offers and moves (`graph.StoryGraph`).
+        usage: what the pieces use (`usage.Usage`).
+        domains: what each term can hold (`logic.Domains`).
         order: scene id -> its position in the story (source order).
         closed: (owner, index) of every choice that can never be taken, filled by
-            `conditions` (so run that before `lint_routes.reach`).
+            `conditions` (so run that before `routes.reach`).
     """
 
     def __init__(self, story, program) -> None:

@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from escape_game.lint_formula import OTHER_TEXT, Formula
+from escape_game.lint.formula import OTHER_TEXT, Formula
 from escape_game.model import Story
 
 #: Most combinations evaluated for one question; beyond it the answer is "unknown".

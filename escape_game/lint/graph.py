@@ -3,7 +3,7 @@
 Offers follow the engine's rules exactly (`Engine._candidates`): a scene's own choices
 (or the single `continue` of a `next:` scene), then its location's, then the story's,
 leaving out a shared choice in the scene it leads to. Conditions are ignored here
-(`lint_logic` judges them). `goto: back` returns to the scene the player came from, so
+(`logic` judges them). `goto: back` returns to the scene the player came from, so
 its targets are the scene's predecessors, found by iterating until nothing changes.
 """
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from escape_game.lint_logic import Facts
-from escape_game.lint_where import Where, diagnostic
+from escape_game.lint.logic import Facts
+from escape_game.lint.where import Where, diagnostic
 from escape_game.model import Story
 from escape_game.program import Program
 
@@ -87,7 +87,7 @@ class Usage:
         read: variables read by a condition, a text or the right side of an effect.
         written: variables an effect sets or changes.
         tested: items a condition or text may test with `has()`.
-        facts: what effects do (for `lint_logic`).
+        facts: what effects do (for `logic`).
     """
 
     read: set[str] = field(default_factory=set)

@@ -1,4 +1,4 @@
-"""Conditions read into formulas, for `check`'s logic (`lint_logic`).
+"""Conditions read into formulas, for `check`'s logic (`logic`).
 
 A formula is a tuple: ("const", bool), ("atom", key), ("cmp", term, op, value),
 ("and", parts), ("or", parts) or ("not", part); a term is ("var", name),

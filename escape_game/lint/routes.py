@@ -3,17 +3,17 @@
 Unreachable scenes and endings (also through choices that can never be taken), a story
 with no ending, scenes from which no ending can be reached, `goto: back` in the start
 scene, cycles of automatic moves, and dead ends. Each function takes the `lint`
-checker that holds the story, its graph (`lint_graph`) and its condition logic.
+checker that holds the story, its graph (`graph`) and its condition logic.
 """
 
 from __future__ import annotations
 
 from escape_game.errors import Diagnostic
-from escape_game.lint_formula import TRUE, conjoin, negate
-from escape_game.lint_graph import components
-from escape_game.lint_explain import describe
-from escape_game.lint_logic import all_can_fail
-from escape_game.lint_where import diagnostic
+from escape_game.lint.formula import TRUE, conjoin, negate
+from escape_game.lint.graph import components
+from escape_game.lint.explain import describe
+from escape_game.lint.logic import all_can_fail
+from escape_game.lint.where import diagnostic
 
 
 def reach(checker) -> list[Diagnostic]:
