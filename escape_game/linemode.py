@@ -30,7 +30,7 @@ COMMANDS = {
     "restart": "begin the story again",
     "look": "show the current passage again",
     "inventory": "list what you carry",
-    "status": "show the day, the time and how Tara feels",
+    "status": "show the day, the time and the story's measures",
     **SAVE_COMMANDS,
     "help": "show this list",
     "quit": "stop playing",

@@ -119,7 +119,7 @@ class Variable(msgspec.Struct, **_STRUCT):
 
 
 class Item(msgspec.Struct, **_STRUCT):
-    """Something Tara can carry.
+    """Something the player can carry.
 
     Attributes:
         name: shown in the inventory and in notifications.
