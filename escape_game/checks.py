@@ -137,6 +137,9 @@ def _wrong_type(value: Any, kind: mi.Type, path: Path, report: Report) -> None:
         hint = "numbers are plain decimals such as 42 or 2.5 (no leading zeros, no 10:45)"
     elif value is None:
         hint = f"write a value after '{name}:', or remove the line"
+    elif isinstance(value, (bool, int, float)) and wanted == "text":
+        written = str(value).lower() if isinstance(value, bool) else str(value)
+        hint = f"put it in quotes to make it text: {name}: \"{written}\""
     elif isinstance(kind, mi.LiteralType):
         hint = did_you_mean(str(value), [str(v) for v in kind.values])
     report(path, code, message, hint)

@@ -1,6 +1,7 @@
 """`escape-game saves list|show|delete|export|import`: the saved games of a story.
 
-Each subcommand takes `--story DIR` (the bundled story by default), loads it to learn
+Each subcommand takes `--story DIR` (list, show and delete also a positional STORY_DIR,
+as `play` and `check` do; the bundled story by default), loads it to learn
 its id (saves are kept per story id) and works on that story's save folder. Every
 `SaveError` reaches the player as one line through the program's error handling.
 Data goes to stdout (`--format json` for tools); nothing here imports more than
@@ -16,6 +17,8 @@ import click
 
 _STORY = click.option("--story", "story_dir", metavar="DIR",
                       help="The story folder (the bundled story when left out).")
+#: The story folder given positionally, as `play` and `check` take it (`--story` too).
+_STORY_ARGUMENT = click.argument("story_arg", metavar="[STORY_DIR]", required=False)
 _FORMAT = click.option("--format", "format_", type=click.Choice(["text", "json"]),
                        default="text", show_default=True,
                        help="Text for people, JSON for tools.")
@@ -33,6 +36,20 @@ def _store_and_story(story_dir: str | None):
 
     loaded = load_story(_story_folder(story_dir))
     return SaveStore(loaded.story.manifest.id), loaded.story
+
+
+def _one_story(positional: str | None, option: str | None) -> str | None:
+    """The story folder given as STORY_DIR or as --story (not both, unless the same).
+
+    Raises:
+        CommandError: two different folders were given.
+    """
+    if positional is not None and option is not None and positional != option:
+        from escape_game.errors import CommandError
+
+        raise CommandError(f"two story folders given: '{positional}' and --story '{option}'",
+                           "give the story folder once")
+    return positional if positional is not None else option
 
 
 def _record(entry, story) -> dict[str, Any]:
@@ -57,12 +74,15 @@ def saves_command() -> None:
 
 
 @saves_command.command("list", short_help="List every save, damaged ones with the reason.")
+@_STORY_ARGUMENT
 @_STORY
 @_FORMAT
-def list_saves(story_dir: str | None = None, format_: str = "text") -> int:
-    """List every save of the story, newest autosave first; a damaged file is listed
-    with the reason it cannot be read."""
-    store, story = _store_and_story(story_dir)
+def list_saves(story_dir: str | None = None, format_: str = "text",
+               story_arg: str | None = None) -> int:
+    """List every save of the story (STORY_DIR or --story; the bundled story when left
+    out), newest autosave first; a damaged file is listed with the reason it cannot be
+    read."""
+    store, story = _store_and_story(_one_story(story_arg, story_dir))
     entries = store.entries()
     if format_ == "json":
         from escape_game.cli import _echo_json
@@ -77,11 +97,13 @@ def list_saves(story_dir: str | None = None, format_: str = "text") -> int:
 
 @saves_command.command("show", short_help="Show one save in full.")
 @click.argument("name")
+@_STORY_ARGUMENT
 @_STORY
 @_FORMAT
-def show_save(name: str, story_dir: str | None = None, format_: str = "text") -> int:
+def show_save(name: str, story_dir: str | None = None, format_: str = "text",
+              story_arg: str | None = None) -> int:
     """Show the save NAME (1-9, quick, auto, auto2...): when, where, the state."""
-    store, story = _store_and_story(story_dir)
+    store, story = _store_and_story(_one_story(story_arg, story_dir))
     entry = store.find(name)
     if format_ == "json":
         import msgspec
@@ -111,10 +133,11 @@ def show_save(name: str, story_dir: str | None = None, format_: str = "text") ->
 
 @saves_command.command("delete", short_help="Delete a save (damaged ones too).")
 @click.argument("name")
+@_STORY_ARGUMENT
 @_STORY
-def delete_save(name: str, story_dir: str | None = None) -> int:
+def delete_save(name: str, story_dir: str | None = None, story_arg: str | None = None) -> int:
     """Delete the save NAME; the only way a damaged file is ever removed."""
-    store, _ = _store_and_story(story_dir)
+    store, _ = _store_and_story(_one_story(story_arg, story_dir))
     entry = store.delete(name)
     click.echo(f"deleted {entry.name} ({entry.path.name})")
     return 0

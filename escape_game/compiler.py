@@ -182,7 +182,11 @@ class _Checker:
                             "use + - * / // %", "not-allowed")
         if left != NUMBER or right != NUMBER:
             raise self.fail(f"'{symbol}' works on numbers, not {left} and {right}", node,
-                            code="type")
+                            _number_hint(symbol, left, right), "type")
+        if (isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod))
+                and _literal_zero(node.right)):
+            raise self.fail(f"'{symbol} 0' divides by zero", node.right,
+                            "divide by a number other than 0", "division-by-zero")
         return NUMBER
 
     def compare(self, node: ast.Compare, depth: int) -> str:
@@ -195,7 +199,7 @@ class _Checker:
                                 "compare with == != < <= > >=", "not-allowed")
             if left_type != right_type:
                 raise self.fail(f"cannot compare {left_type} with {right_type}", node,
-                                code="type")
+                                _compare_hint(left_type, right_type), "type")
             if isinstance(op, _ORDERING) and left_type == BOOL:
                 raise self.fail("true/false values can only be compared with == or !=",
                                 node, code="type")
@@ -302,3 +306,25 @@ def _assignment(node: ast.stmt, target: ast.AST, kind: str, checker: _Checker,
     declared = names.variables[name]
     source = ast.unparse(node)
     return (kind, name, _compile(node.value), source, declared.min, declared.max)
+
+
+def _number_hint(symbol: str, left: str, right: str) -> str:
+    """The fix for arithmetic on something that is not a number."""
+    if TEXT in (left, right):
+        return (f"'{symbol}' needs a number on both sides: use a number variable, or "
+                "write the number without quotes (3, not '3')")
+    return f"'{symbol}' needs a number on both sides: true/false values are not numbers"
+
+
+def _compare_hint(left: str, right: str) -> str:
+    """The fix for comparing values of two types."""
+    if TEXT in (left, right) and NUMBER in (left, right):
+        return "compare a number with a number (3, not '3') and a text with a quoted text"
+    return f"compare like with like: both sides should be {left}, or both {right}"
+
+
+def _literal_zero(node: ast.AST) -> bool:
+    """Whether `node` is the number 0 written out (`0`, `0.0`, `-0`, `+0`)."""
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == 0

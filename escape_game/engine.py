@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from msgspec.structs import replace
 
 from escape_game.errors import CommandError, StoryError
-from escape_game.expressions import Expression, Scope
+from escape_game.expressions import Expression, ExpressionError, Scope
 from escape_game.model import BACK, CONTINUE_ID, Choice, Ending, Story
 from escape_game.program import Program
 from escape_game.state import GameState, choice_key
@@ -152,7 +152,10 @@ class Engine:
         state = GameState(scene=start, vars={**self.initial_vars, **(variables or {})},
                           seed=seed)
         scope = self._scope(state)
-        return self._arrive(state, scope, start, came_from="", passages=[])
+        try:
+            return self._arrive(state, scope, start, came_from="", passages=[])
+        except ExpressionError as error:
+            raise self._located(error, start, "") from None
 
     def choose(self, state: GameState, choice_id: str, render: bool = True) -> Step:
         """Take the choice `choice_id` in `state`.
@@ -166,9 +169,12 @@ class Engine:
             StoryError: a story error met on the way (a cycle, a dead end, ...).
         """
         scope = self._scope(state)
-        offer = self._offer(state, scope, choice_id)
-        scope.turn = state.turn + 1
-        return self._take(replace(state, turn=scope.turn), scope, offer, [], render)
+        try:
+            offer = self._offer(state, scope, choice_id)
+            scope.turn = state.turn + 1
+            return self._take(replace(state, turn=scope.turn), scope, offer, [], render)
+        except ExpressionError as error:
+            raise self._located(error, state.scene, choice_id) from None
 
     def choices(self, state: GameState) -> tuple[ChoiceView, ...]:
         """The choices offered in `state`, rendered as shown (empty at an ending)."""
@@ -351,6 +357,15 @@ class Engine:
         if not source:
             return ""
         return self.program.text(source).render(scope, state.visits.get(state.scene, 0))
+
+    def _located(self, error: ExpressionError, scene: str, choice: str) -> ExpressionError:
+        """A runtime expression error with the file:line of the scene (or choice) where
+        it was met, so every front end can say where to look."""
+        origin = self.story.origin(scene, choice) or self.story.origin(scene)
+        if origin is None or error.message.startswith(f"{origin.path}:"):
+            return error
+        return ExpressionError(f"{origin.path}:{origin.line}: {error.message}", error.hint,
+                               error.offset, error.code)
 
     def _error(self, scene: str, choice: str, message: str, hint: str) -> StoryError:
         origin = self.story.origin(scene, choice) or self.story.origin(scene)

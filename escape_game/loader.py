@@ -187,12 +187,14 @@ def _read_files(root: str, files: list[tuple[str, bytes]], digest: str) -> LoadR
     first = read_document(*files[0], PROSE_KEYS, out)
     manifest_report = checks.Report(first, out)
     raw = first.value
-    if not isinstance(raw, dict):
+    manifest = None
+    if not isinstance(raw, dict):  # unreadable, unparsed or not a mapping: say only that
         if first.parsed and raw is not INVALID:
             out.append(first.whole_file("not-a-mapping", "story.yaml must be a mapping of "
                                         "fields (id, title, start, ...)", _STORY_HINT))
         raw = {}
-    manifest = _manifest(raw, manifest_report)
+    else:
+        manifest = _manifest(raw, manifest_report)
     first.release()
     scenes: dict[str, Scene | None] = {}
     origins: dict[str, Origin] = {}

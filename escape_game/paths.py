@@ -2,20 +2,48 @@
 
 Everything written goes under the platformdirs user directories, or, when the
 `ESCAPE_GAME_HOME` environment variable is set, under `data/`, `cache/` and `config/`
-inside it (tests always set it, so they never touch the real home directory). Nothing
+inside it (tests always set it, so they never touch the real home directory); set but
+empty, it counts as unset (the platform folders are used). Nothing
 is ever written inside a story folder or the installed package.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 APP_NAME = "escape-game"
 HOME_VARIABLE = "ESCAPE_GAME_HOME"
 
 
+class Refused(OSError):
+    """A file not read: not a regular file, or larger than the cap for its kind."""
+
+    def __str__(self) -> str:
+        return self.strerror or "refused"
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, refusing a device, pipe or folder (such as
+    /dev/zero, which never ends) and a file larger than `limit` bytes.
+
+    Raises:
+        Refused: not a regular file, or too large (an `OSError` whose `strerror` says so).
+        OSError: the file cannot be opened or read.
+    """
+    with open(path, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise Refused(None, "it is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(None, f"it is larger than {limit / 1_000_000:g} MB")
+    return data
+
+
 def _user_dir(kind: str) -> Path:
+    # An empty ESCAPE_GAME_HOME (`ESCAPE_GAME_HOME=`) counts as unset: the platform's
+    # user folders are used, as when the variable is not there at all.
     home = os.environ.get(HOME_VARIABLE)
     if home:
         return Path(home).expanduser() / kind

@@ -40,11 +40,33 @@ def declared_names(manifest: dict, scene_ids: Iterable[str]) -> Names:
         try:
             variables[name] = msgspec.convert(declared, Variable) if isinstance(declared, dict) \
                 else Variable(value=msgspec.convert(declared, bool | int | float | str))
-        except msgspec.ValidationError:
-            continue  # reported by the first pass
+        except msgspec.ValidationError:  # reported by the first pass
+            if isinstance(declared, dict):  # keep it declared, less the fields in error
+                readable = _readable_fields(declared)
+                if readable is not None:
+                    variables[name] = readable
     items = manifest.get("items")
     return Names(variables=variables, items=frozenset(items if isinstance(items, dict) else ()),
                  scenes=frozenset(scene_ids))
+
+
+def _readable_fields(declared: dict) -> Variable | None:
+    """A variable from the fields of `declared` that fit, or None if its value does not.
+
+    `show: True` (a wrong field) must not make the variable unknown, or every use of it
+    would be reported as well."""
+    try:
+        variable = msgspec.convert({"value": declared.get("value")}, Variable)
+    except msgspec.ValidationError:
+        return None
+    fields = {"value": variable.value}
+    for key, item in declared.items():
+        try:
+            msgspec.convert({**fields, key: item}, Variable)
+        except msgspec.ValidationError:
+            continue
+        fields[key] = item
+    return msgspec.convert(fields, Variable)
 
 
 class References:

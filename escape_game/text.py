@@ -23,8 +23,9 @@ How a block is read (the main design decision: be strict, never guess):
   are prose.
 - Otherwise, a `:` in the first alternative, outside quoted strings and nested blocks,
   makes the block a conditional, and the part before it must compile as a true/false
-  expression. If it does not, that is an error whose hint says to write `\\:` for a
-  literal colon; prose such as `{Note: tea|coffee}` is never silently taken as a
+  expression. If it does not, that is an error; when the part before the colon looks
+  like prose (words, not a comparison), its hint says to write `\\:` for a literal
+  colon. Prose such as `{Note: tea|coffee}` is never silently taken as a
   sequence. A quote with no closing partner in that alternative is an ordinary
   character, so an apostrophe in prose does not hide a colon.
 - Otherwise a block with a `|` is a sequence, and a block with neither is an
@@ -57,6 +58,9 @@ ESCAPABLE = frozenset("{}|:\\")
 
 _SPECIAL = re.compile(r"[\\{}]")
 _BRACE_HINT = "write \\{ or \\} for a literal brace"
+#: What may come before a colon that was meant as prose: words and punctuation, no
+#: operators, brackets or quotes of an expression.
+_PROSE = re.compile(r"[^\W\d][\w'’ .,;!?-]*")
 _COLON_HINT = "if you meant a literal colon, write \\:"
 
 
@@ -439,7 +443,9 @@ class _Parser:
         except ExpressionError as error:
             # Prose before a colon fails as syntax, names or types; a condition with a
             # wrong id in a story function is plainly a condition and needs no such hint.
-            prose = error.code not in ("unknown-item", "unknown-scene", "arguments")
+            # Only words look like prose: a comparison or a sum is plainly a condition.
+            prose = (error.code not in ("unknown-item", "unknown-scene", "arguments")
+                     and _PROSE.fullmatch(text) is not None)
             hint = _COLON_HINT if want == BOOL and prose else ""
             raise _moved(error, kept, hint) from error
         return compiled, kept

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from escape_game.engine import Step
 from escape_game.errors import CommandError, EscapeGameError
+from escape_game.paths import read_capped
 from escape_game.session import Session
 
 
@@ -105,6 +106,10 @@ def parse_walkthrough(text: str, path: str = "<walkthrough>") -> Walkthrough:
     return Walkthrough(path, seed, tuple(entries))
 
 
+#: The largest walkthrough read (one choice a line: a megabyte is far more than any story).
+MAX_WALKTHROUGH_BYTES = 1_000_000
+
+
 def read_walkthrough(path: Path) -> Walkthrough:
     """Read and parse a walkthrough file.
 
@@ -112,7 +117,7 @@ def read_walkthrough(path: Path) -> Walkthrough:
         WalkthroughError: the file cannot be read, or does not parse.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_capped(Path(path), MAX_WALKTHROUGH_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise WalkthroughError(f"cannot read walkthrough '{path}': {error}") from None
     return parse_walkthrough(text, str(path))

@@ -178,6 +178,10 @@ def read_document(
     try:
         doc.node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
+        if "\t" in text and error.problem_mark is not None:  # a blank line's tab or `-\t`
+            known = {d.line for d in tabs}
+            tabs += [d for d in tab_diagnostics(doc, broken=True)
+                     if d.line == error.problem_mark.line + 1 and d.line not in known]
         out.extend(tabs)
         tab_lines = {d.line for d in tabs}
         if error.problem_mark is None or error.problem_mark.line + 1 not in tab_lines:

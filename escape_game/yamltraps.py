@@ -68,12 +68,23 @@ def decode(path: str, data: bytes, out: list[Diagnostic]) -> str | None:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def tab_diagnostics(doc: Document) -> list[Diagnostic]:
-    """A tab in a line's leading whitespace breaks YAML's indentation: say so by name."""
+_INDENT = re.compile(r"[ \t]*(?:-[ \t]+)*")
+
+
+def tab_diagnostics(doc: Document, broken: bool = False) -> list[Diagnostic]:
+    """A tab in a line's leading whitespace breaks YAML's indentation: say so by name.
+
+    With `broken` (the file did not parse) a tab on a blank line, or after a list's
+    `-`, is reported too: either can be the cause. In a file that parsed, such tabs did
+    no harm and only a tab before a line's text is worth a warning.
+    """
     found = []
     for index, line in enumerate(doc.lines):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
+        if broken:
+            indent = _INDENT.match(line).group()
+        else:
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and (broken or line.strip()):
             col = indent.index("\t") + 1
             found.append(Diagnostic(
                 doc.path, index + 1, col, "error", "tab",
@@ -104,6 +115,9 @@ def syntax_diagnostic(doc: Document, error: yaml.MarkedYAMLError) -> Diagnostic:
     """A YAML syntax error, with a hint that names the fix when the shape is a known trap."""
     mark = error.problem_mark or error.context_mark
     problem = (error.problem or "invalid YAML").strip()
+    runaway = _runaway_quote(doc, mark.line if mark is not None else len(doc.lines))
+    if runaway is not None:
+        return _quote_start(doc, *runaway)
     where = [mark.line] if mark is not None else []
     if error.context_mark is not None and error.context_mark.line not in where:
         where.append(error.context_mark.line)
@@ -122,9 +136,7 @@ def syntax_diagnostic(doc: Document, error: yaml.MarkedYAMLError) -> Diagnostic:
             shape = ("colon-in-value", "a ': ' inside a one-line value: YAML reads it as a second key",
                      f"{block}; or put the whole value in quotes")
         elif first in "\"'":
-            shape = ("quote-start", f"a one-line value that starts with {first} must end with it, "
-                     "so a passage that opens with a quotation cannot be written on one line",
-                     f"{block}; and prefer curly quotes (“ ” ‘ ’) in prose")
+            return _quote_start(doc, index, col)
         elif first == "*":
             shape = ("star-start", "a value that starts with '*' is read as a YAML alias, not as text",
                      block)
@@ -147,6 +159,49 @@ def syntax_diagnostic(doc: Document, error: yaml.MarkedYAMLError) -> Diagnostic:
         "yaml-syntax", f"YAML syntax: {text}",
         "check the indentation and the quoting on this line and the one before it",
     )
+
+
+def _quote_start(doc: Document, index: int, col: int) -> Diagnostic:
+    """The quote-start error for the value opening at 0-based line `index`, column `col`."""
+    line = doc.line(index)
+    key = line[:col].strip()
+    key = f"{key[2:] if key.startswith('- ') else key} " if key.endswith(":") else ""
+    first = line[col]
+    if first == "'":
+        hint = (f"{BLOCK_HINT.format(key=key)}; or, if the ' is an apostrophe, write it "
+                "curly (’Twas), which YAML reads as plain text")
+    else:
+        hint = f"{BLOCK_HINT.format(key=key)}; and prefer curly quotes (“ ” ‘ ’) in prose"
+    return Diagnostic(
+        doc.path, index + 1, col + 1, "error", "quote-start",
+        f"a one-line value that starts with {first} must end with it, so a passage that "
+        "opens with a quotation (or an apostrophe) cannot be written on one line", hint)
+
+
+def _runaway_quote(doc: Document, upto: int) -> tuple[int, int] | None:
+    """Where a quoted value ran on past its line into the text below, if one did by `upto`.
+
+    A value opened with a quote that is not closed on its line swallows the lines below
+    up to the next such quote (often an apostrophe), and YAML reports an error later,
+    on an innocent line. A quoted value that legitimately spans lines ends its line at
+    the closing quote (or goes on with `,`, `]`, `}`, `:` or a comment); one whose
+    closing quote is followed by more text is the culprit. Returns the 0-based (line,
+    column) of its opening quote.
+    """
+    try:
+        for token in yaml.scan(doc.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            start, end = token.start_mark, token.end_mark
+            if start.line > upto:
+                return None
+            if (type(token) is not yaml.ScalarToken or token.style not in ("'", '"')
+                    or start.line == end.line):
+                continue
+            rest = doc.line(end.line)[end.column:].strip()
+            if rest and rest[0] not in ",]}:#":
+                return start.line, start.column
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 class Builder:

@@ -102,3 +102,21 @@ def test_story_choices_and_back_from_a_placeless_scene(loaded):
     assert "Mark: *Running late.* Again." not in out  # Markdown is reduced in plain mode
     assert "Mark: Running late. Again." in out
     assert out.count("The kettle climbs to a boil.") == 2
+
+
+def test_a_runtime_division_by_zero_names_the_file_and_line():
+    broken = load_story(Path(__file__).parent / "stories" / "toolkit_broken", use_cache=False)
+    _, out = play(broken, "divide\n")
+    assert "The story has an error here: " in out
+    assert "scenes/house.yaml:19: 'ratio = 10 / count' divides by zero" in out
+
+
+def test_a_walkthrough_that_is_a_stream_or_too_large_is_refused(tmp_path, monkeypatch):
+    from escape_game import walkthrough
+
+    if Path("/dev/zero").exists():
+        with pytest.raises(WalkthroughError, match="it is not a regular file"):
+            walkthrough.read_walkthrough(Path("/dev/zero"))
+    monkeypatch.setattr(walkthrough, "MAX_WALKTHROUGH_BYTES", 10)
+    with pytest.raises(WalkthroughError, match="larger than"):
+        walkthrough.read_walkthrough(write(tmp_path, "garden\n" * 5))

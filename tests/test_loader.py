@@ -393,3 +393,77 @@ def test_a_yml_file_is_not_read_but_warned_about(tmp_path):
     assert [(d.severity, d.code, d.path) for d in result.diagnostics] == [
         ("warning", "ignored-file", str(copy / "scenes" / "extra.yml"))]
     assert read_story(copy).diagnostics == result.diagnostics  # from the cache
+
+
+# -- a quote that runs on, tabs the parser names badly, one mistake one error ----------
+
+@pytest.mark.parametrize("source", [
+    "id: a\ntitle: 'Twas the night\ntext: hello\nnext: b\nchoices:\n  - id: x\n    text: It's late\n",
+    "id: a\ntitle: 'Twas the night\ntext: It's late\nnext: b\n",
+    "id: a\ntitle: 'Twas the night\ntext: hello\nchoices:\n  - {id: x, text: 'Go'}\n",
+    "id: a\ntitle: \"Hello, she said\ntext: \"Go,\" he said\n",
+], ids=["later-apostrophe", "next-line", "flow-after", "double"])
+def test_a_quote_that_runs_on_is_reported_where_it_opened(source):
+    out: list = []
+    read_document("t.yaml", source.encode(), PROSE, out)
+    assert [(d.line, d.col, d.code) for d in out] == [(2, 8, "quote-start")], out
+    assert "block" in out[0].hint
+    if "'Twas" in source:
+        assert "’" in out[0].hint
+
+
+def test_a_quoted_value_over_two_lines_is_still_fine():
+    out: list = []
+    doc = read_document("t.yaml", b"title: 'The long\n  night'\ntext: It's late\n", PROSE, out)
+    assert not out and doc.value == {"title": "The long night", "text": "It's late"}
+
+
+@pytest.mark.parametrize(("source", "line", "col"), [
+    (b"a: 1\n\t\nb: 2\n", 2, 1),
+    (b"-\tid: breathe\n  text: x\n", 1, 2),
+    (b"choices:\n  -\tid: breathe\n", 2, 4),
+], ids=["blank-line", "after-dash", "after-nested-dash"])
+def test_a_tab_the_parser_trips_on_is_named(source, line, col):
+    out: list = []
+    read_document("t.yaml", source, PROSE, out)
+    assert [(d.line, d.col, d.code) for d in out] == [(line, col, "tab")], out
+    assert "spaces" in out[0].hint
+
+
+def _good_copy(tmp_path: Path) -> Path:
+    story = tmp_path / "story"
+    shutil.copytree(STORIES / "good", story)
+    return story
+
+
+@pytest.mark.parametrize("manifest", [
+    b"id: good\ntitle: Caf\xe9\n",
+    ("a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{n}: &{n} [{','.join(['*' + p] * 10)}]\n" for p, n in zip("abcde", "bcdef")
+    ) + "g: [" + ",".join(["*f"] * 10) + "]\n").encode(),
+], ids=["not-utf8", "alias-bomb"])
+def test_a_manifest_that_cannot_be_read_gives_only_that_error(tmp_path, manifest):
+    story = _good_copy(tmp_path)
+    (story / "story.yaml").write_bytes(manifest)
+    errors = [d for d in read_story(story, use_cache=False).diagnostics if d.severity == "error"]
+    assert [d.code for d in errors] in (["not-utf8"], ["alias-bomb"]), errors
+
+
+def test_a_variable_with_a_field_error_stays_declared(tmp_path):
+    story = _good_copy(tmp_path)
+    manifest = story / "story.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("label: Longing, show: true", "label: Longing, show: True"),
+                        encoding="utf-8")
+    errors = [d for d in read_story(story, use_cache=False).diagnostics if d.severity == "error"]
+    assert [(d.line, d.code) for d in errors] == [(12, "type")], errors
+
+
+def test_a_number_where_text_is_wanted_is_hinted_to_be_quoted(tmp_path):
+    story = _good_copy(tmp_path)
+    manifest = story / "story.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("title: The Small Hours", "title: 1984"), encoding="utf-8")
+    errors = [d for d in read_story(story, use_cache=False).diagnostics if d.severity == "error"]
+    assert [d.message for d in errors] == ["'title' should be text, not the number 1984"]
+    assert errors[0].hint == 'put it in quotes to make it text: title: "1984"'

@@ -241,3 +241,45 @@ def test_cli_write_failure_is_one_line(run_cli, escape_home):
     assert "a file stands where a folder should be" in result.stdout
     assert "Saved" not in result.stdout
     assert os.path.isfile(escape_home / "data")
+
+
+def test_cli_saves_take_the_story_folder_positionally(loaded, capsys):
+    play(loaded, "garden\nsave 1 First\ncontinue\n")
+    code, out, err = cli(capsys, "saves", "list", GOOD)
+    assert code == 0 and out.startswith('1  "First"'), err
+    assert cli(capsys, "saves", "list", "--story", GOOD)[1] == out
+    assert "scene: garden" in cli(capsys, "saves", "show", "1", GOOD)[1]
+    code, _, err = cli(capsys, "saves", "list", GOOD, "--story", ROOT / "story")
+    assert code != 0 and err.count("\n") == 1 and "two story folders given" in err
+    assert cli(capsys, "saves", "delete", "1", GOOD)[1] == "deleted 1 (slot-1.json)\n"
+
+
+def test_cli_import_refuses_a_stream_and_a_huge_file(capsys, tmp_path, monkeypatch):
+    from escape_game.saves import store as store_module
+
+    if os.path.exists("/dev/zero"):
+        code, _, err = cli(capsys, "saves", "import", "/dev/zero", "2", "--story", GOOD)
+        assert code == 1 and err == ("escape-game: error: could not read '/dev/zero': "
+                                     "it is not a regular file\n")
+    monkeypatch.setattr(store_module, "MAX_SAVE_BYTES", 1_000)
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 1_001)
+    code, _, err = cli(capsys, "saves", "import", big, "2", "--story", GOOD)
+    assert code == 1 and err.count("\n") == 1 and "it is larger than 0.001 MB" in err
+
+
+def test_a_home_that_is_a_file_is_named_in_the_hint(escape_home, loaded):
+    escape_home.parent.mkdir(parents=True, exist_ok=True)
+    escape_home.write_text("not a folder")
+    _, out = play(loaded, "save 1\n")
+    assert "free some space" not in out
+    assert f"'{escape_home}' is a file, not a folder" in out
+
+
+def test_an_empty_home_variable_counts_as_unset(monkeypatch):
+    import platformdirs
+
+    from escape_game.paths import data_dir
+
+    monkeypatch.setenv("ESCAPE_GAME_HOME", "")
+    assert data_dir() == Path(platformdirs.user_data_dir("escape-game", appauthor=False))

@@ -403,3 +403,30 @@ def test_a_wrong_item_in_a_condition_gets_no_colon_hint():
     with pytest.raises(ExpressionError) as caught:
         compile_text("{has('bok'): You hold it.}", NAMES)
     assert caught.value.code == "unknown-item" and "\\:" not in caught.value.hint
+
+
+def test_a_comparison_before_a_colon_gets_no_colon_hint():
+    with pytest.raises(ExpressionError) as caught:
+        compile_text("{name == 3: yes}", NAMES)
+    error = caught.value
+    assert error.message == "cannot compare text with number"
+    assert "\\:" not in error.hint and "3, not '3'" in error.hint
+
+
+@pytest.mark.parametrize(("source", "words"), [
+    ("{name * 2}", "without quotes"),
+    ("{met - 1}", "true/false values are not numbers"),
+])
+def test_arithmetic_on_a_wrong_type_names_the_fix(source, words):
+    with pytest.raises(ExpressionError) as caught:
+        compile_text(source, NAMES)
+    assert "works on numbers" in caught.value.message and words in caught.value.hint
+
+
+@pytest.mark.parametrize("source", ["{longing / 0}", "{longing // 0.0}", "{longing % -0}",
+                                    "{longing / 0 > 1: a}"])
+def test_a_division_by_a_literal_zero_is_refused_at_load(source):
+    with pytest.raises(ExpressionError) as caught:
+        compile_text(source, NAMES)
+    assert caught.value.code == "division-by-zero"
+    assert compile_text("{longing / 2}", NAMES).render(scope(), 1) == "3"

@@ -176,6 +176,16 @@ def _writer_alive(name: str) -> bool:
 
 
 def _failure(path: Path, error: OSError) -> SaveError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free some space"
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocker = next((p for p in [path.parent, *path.parent.parents] if p.is_file()), None)
+        fix = (f"'{blocker}' is a file, not a folder: move it, or point "
+               "ESCAPE_GAME_HOME at a folder" if blocker is not None else
+               "a file stands in the way of the save folder: move it")
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "make the folder writable, or set ESCAPE_GAME_HOME to a folder you can write"
+    else:
+        fix = "check the folder"
     return SaveError(f"could not write '{path.name}': {describe(error)}",
-                     "every existing save is unchanged; free some space or check the "
-                     f"folder {path.parent}")
+                     f"every existing save is unchanged; {fix} ({path.parent})")

@@ -23,7 +23,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from escape_game.errors import SaveError
-from escape_game.paths import data_dir
+from escape_game.paths import data_dir, read_capped
 from escape_game.saves.atomic import clean_temporary_files, describe, write_atomic
 from escape_game.saves.entries import (
     AUTO,
@@ -40,6 +40,9 @@ from escape_game.saves.format import Damaged, SaveFile, decode, encode
 
 _AUTO_FILE = re.compile(r"auto-([0-9a-f]{1,32})-(\d{1,9})\.json\Z")
 _SLOT_FILE = re.compile(r"slot-(\d{1,2})\.json\Z")
+#: The largest save file read (a save is a few kilobytes; this stops a stream such as
+#: /dev/zero, or a wrong file, from being read into memory).
+MAX_SAVE_BYTES = 16_000_000
 _SEE_LIST = "see the list: 'saves' while playing, or escape-game saves list"
 
 
@@ -202,7 +205,7 @@ class SaveStore:
         """
         entry = self.find(name)
         try:
-            data = entry.path.read_bytes()
+            data = read_capped(entry.path, MAX_SAVE_BYTES)
         except OSError as error:
             raise SaveError(f"could not read '{entry.name}': {describe(error)}") from None
         write_atomic(Path(target), data)
@@ -216,7 +219,7 @@ class SaveStore:
                 holds a save and `replace` is False, or the write failed.
         """
         try:
-            save = decode(Path(source).read_bytes(), self.story_id)
+            save = decode(read_capped(Path(source), MAX_SAVE_BYTES), self.story_id)
         except OSError as error:
             raise SaveError(f"could not read '{source}': {describe(error)}") from None
         except Damaged as damaged:
@@ -237,7 +240,7 @@ class SaveStore:
                sequence: int = 0) -> SaveEntry:
         path = self.folder / filename
         try:
-            save = decode(path.read_bytes(), self.story_id)
+            save = decode(read_capped(path, MAX_SAVE_BYTES), self.story_id)
         except Damaged as damaged:
             return SaveEntry(name, kind, path, None, damaged.reason, game, sequence,
                              file_time(path))
