@@ -10,13 +10,15 @@ The design decision is that run `i` depends only on (`seed`, `i`): its game seed
 its chooser's random numbers both derive from them (`run_seed`), and runs are tallied
 into sums, unions and minimums, which do not depend on order. So the report is the
 same whatever the number of jobs and however the runs are split between them. With
-`jobs` above 1 the runs go to worker processes in chunks; each worker loads the story
-itself through a picklable `factory` (a module-level function, or a
-`functools.partial` of one), so no engine crosses a process boundary.
+`jobs` above 1 the runs go to worker processes in chunks, and only tallies come back.
+A forked worker plays with the engine it inherits; where processes are spawned
+instead, each worker loads the story itself through a picklable `factory` (a
+module-level function, or a `functools.partial` of one), so no engine is pickled.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -151,31 +153,34 @@ def play_run(engine: Engine, seed: int, run: int, max_steps: int, tally: Tally) 
     tally.runs += 1
     route: list[str] = []
     scene = engine.story.manifest.start
+    taken, scenes, note, play = tally.taken.add, tally.scenes.add, tally.note, engine.choose
     try:
         step = engine.start(seed=game_seed)
-        tally.note(step)
-        while True:
-            state = step.state
-            if step.ended:
-                tally.endings[state.scene] = tally.endings.get(state.scene, 0) + 1
-                return
+        note(step)
+        while not step.ended:
             if len(route) >= max_steps:
                 tally.capped += 1
                 return
+            state = step.state
             open_ids = [c.id for c in step.choices if not c.locked]
             choice_id = open_ids[int(choose() * len(open_ids))]
             route.append(choice_id)
             scene = state.scene
-            tally.taken.add((scene, choice_id))
-            tally.choices += 1
-            step = engine.choose(state, choice_id)
-            tally.note(step)
+            taken((scene, choice_id))
+            step = play(state, choice_id)
+            if len(step.passages) == 1:
+                scenes(step.state.scene)
+            else:
+                note(step)
+        tally.endings[step.state.scene] = tally.endings.get(step.state.scene, 0) + 1
     except EscapeGameError as error:
         kind = classify(error)
         choice = route[-1] if route else ""
         where = () if kind in (DEAD_END, CYCLE) else (scene, choice)
         tally.add_failure((kind, error.message, *where), Failure(
             kind, error.message, error.hint, scene, choice, game_seed, run, tuple(route)))
+    finally:
+        tally.choices += len(route)
 
 
 def play_runs(engine: Engine, seed: int, first: int, count: int, max_steps: int) -> Tally:
@@ -189,11 +194,13 @@ def play_runs(engine: Engine, seed: int, first: int, count: int, max_steps: int)
 # -- worker processes ------------------------------------------------------------------
 
 _worker_engine: Engine | None = None
+#: The engine a forked worker finds already in memory (set just before forking).
+_inherited: Engine | None = None
 
 
 def _start_worker(factory: Callable[[], Engine]) -> None:
     global _worker_engine
-    _worker_engine = factory()
+    _worker_engine = _inherited if _inherited is not None else factory()
 
 
 def _worker_runs(seed: int, first: int, count: int, max_steps: int) -> Tally:
@@ -400,14 +407,26 @@ def playtest(engine: Engine, runs: int, seed: int, *, jobs: int = 1,
         raise ValueError("playing in several jobs needs a factory that loads the engine")
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
-                             initializer=_start_worker, initargs=(factory,)) as pool:
-        futures = [pool.submit(_worker_runs, seed, first, count, max_steps)
-                   for first, count in chunks]
-        for future in as_completed(futures):
-            tally.merge(future.result())
-            if progress is not None:
-                progress(tally.runs)
+    global _inherited
+    context = _mp_context()
+    # A forked worker starts with this process's memory, engine included: it need not
+    # load the story again. A spawned one (where fork is missing) calls the factory.
+    _inherited = engine if context.get_start_method() == "fork" else None
+    # Frozen objects are left alone by the workers' garbage collector, so its passes
+    # neither walk nor copy (on write) the story every worker shares with this one.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=_start_worker, initargs=(factory,)) as pool:
+            futures = [pool.submit(_worker_runs, seed, first, count, max_steps)
+                       for first, count in chunks]
+            for future in as_completed(futures):
+                tally.merge(future.result())
+                if progress is not None:
+                    progress(tally.runs)
+    finally:
+        _inherited = None
+        gc.unfreeze()
     return report(engine.story, tally, seed, max_steps)
 
 

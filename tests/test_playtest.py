@@ -212,3 +212,18 @@ def test_a_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert b"playing" in shown and b"/500" in shown  # the bar, on stderr
     assert b"\x1b" not in out and b"500 random playthroughs" in out  # stdout stays data
+
+
+def test_a_spawned_worker_loads_the_story_with_the_factory() -> None:
+    # Forked workers inherit the engine; where processes are spawned, each worker
+    # calls the factory once and plays its chunks with that engine.
+    import escape_game.playtest as module
+
+    assert module._inherited is None  # only set while a pool is being forked
+    module._start_worker(functools.partial(_engine_for, str(BROKEN)))
+    try:
+        tally = module._worker_runs(0, 0, 50, 500)
+        alone = module.play_runs(engine_of(BROKEN), 0, 0, 50, 500)
+        assert tally == alone and tally.runs == 50
+    finally:
+        module._worker_engine = None

@@ -19,7 +19,7 @@ from importlib import import_module
 from escape_game.bench.core import Section
 
 #: Section modules, in the order they run and print.
-SECTION_MODULES = ("shape", "startup", "resolve", "load", "playthroughs", "saves", "tui", "check")
+SECTION_MODULES = ("shape", "startup", "resolve", "load", "playthroughs", "saves", "tui", "check", "toolkit")
 
 
 def sections() -> list[Section]:

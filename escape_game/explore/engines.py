@@ -18,7 +18,7 @@ from msgspec.structs import replace
 
 from escape_game.engine import Engine, Step
 from escape_game.errors import EscapeGameError
-from escape_game.expressions import Scope
+from escape_game.expressions import ExpressionError, Scope
 from escape_game.model import Story
 from escape_game.program import Program
 from escape_game.state import GameState
@@ -92,10 +92,14 @@ class BranchingEngine(Engine):
                 if not locked]
 
     def take(self, state: GameState, offer) -> Step:
-        """Play an offer from `open_offers`, as `Engine.choose` plays it once found."""
+        """Play an offer from `open_offers`, as `Engine.choose` plays it once found
+        (an expression error located at the choice, as `choose` locates it)."""
         scope = self._scope(state)
         scope.turn = state.turn + 1
-        return self._take(replace(state, turn=scope.turn), scope, offer, [], self.render)
+        try:
+            return self._take(replace(state, turn=scope.turn), scope, offer, [], self.render)
+        except ExpressionError as error:
+            raise self._located(error, state.scene, offer.choice.id) from None
 
     def play(self, state: GameState, choice_id: str) -> Step:
         """`Engine.choose`, rendering only when some text can fail (`render`)."""
