@@ -12,19 +12,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from escape_game.paths import HOME_VARIABLE
-
-ROOT = Path(__file__).resolve().parent.parent
-"""The project checkout these tests belong to."""
-
-STORY = ROOT / "story"
-"""The bundled story, as it lies in the checkout."""
+from tests.support import ROOT, STORY, RunCli, cli_env  # noqa: F401 (shared names)
 
 # Tests never assert on wall time (the machine is noisy): no Hypothesis deadlines.
 settings.register_profile("escape", deadline=None, print_blob=True)
@@ -53,26 +47,6 @@ def escape_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "escape-home"
     monkeypatch.setenv(HOME_VARIABLE, str(home))
     return home
-
-
-def cli_env(**overrides: str) -> dict[str, str]:
-    """The environment for running the program in a subprocess.
-
-    It is this process's environment (so `ESCAPE_GAME_HOME` is the test's own), with
-    the checkout importable from any working folder, no colour, and a fixed width.
-    """
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
-    env["NO_COLOR"] = "1"
-    env["COLUMNS"] = "80"
-    env.pop("FORCE_COLOR", None)
-    env.update(overrides)
-    return env
-
-
-RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import cli_env
+from tests.support import cli_env
 from escape_game.bench import sections, synthetic
 from escape_game.bench.core import Figure, Options, format_figure
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from escape_game.cli import main
-from tests.conftest import ROOT, STORY, RunCli, cli_env
+from tests.support import ROOT, STORY, RunCli, cli_env
 
 STORY_HINT = "(give the folder that holds story.yaml)"
 GOOD = ROOT / "tests" / "stories" / "good"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli
+from tests.support import RunCli
 from escape_game.explore import TURNS, Move, analyse, explore, replay_seed
 from escape_game.loader import load_story
 from escape_game.session import Session, Start

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import STORY, RunCli
+from tests.support import STORY, RunCli
 from escape_game.graph import (
     mermaid_text,
     reachable,

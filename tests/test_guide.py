@@ -28,7 +28,7 @@ from escape_game.model import Choice, Manifest
 from escape_game.session import Session, Start
 from escape_game.walkthrough import parse_walkthrough
 from escape_game.yamlread import read_document
-from tests.conftest import STORY, RunCli
+from tests.support import STORY, RunCli
 
 GUIDE = STORY / "README.md"
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import cli_env
+from tests.support import cli_env
 
 ENGINE_MODULES = (
     "escape_game.cli",

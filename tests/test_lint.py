@@ -16,7 +16,7 @@ from escape_game.lint import check_story
 from escape_game.lint.formula import parse_condition
 from escape_game.lint.logic import Domains, Facts, outcomes
 from escape_game.loader import load_story
-from tests.conftest import ROOT, STORY, RunCli
+from tests.support import ROOT, STORY, RunCli
 
 STORIES = ROOT / "tests" / "stories"
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import cli_env
+from tests.support import cli_env
 from escape_game.errors import StoryError
 from escape_game.loader import LoadResult, load_story, read_story
 from escape_game.model import Origin, Variable

@@ -14,7 +14,7 @@ import pytest
 from escape_game import cache
 from escape_game.expressions import Scope
 from escape_game.loader import read_story
-from tests.conftest import cli_env
+from tests.support import cli_env
 
 GOOD = Path(__file__).parent / "stories" / "good"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, STORY
+from tests.support import ROOT, STORY
 
 CONSTRAINTS = ROOT / "constraints" / "test.txt"
 

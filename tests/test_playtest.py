@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli
+from tests.support import RunCli
 from escape_game.cli import _engine_for
 from escape_game.engine import Engine
 from escape_game.errors import StoryError
@@ -189,7 +189,7 @@ def test_a_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     import pty
     import subprocess
 
-    from conftest import cli_env
+    from tests.support import cli_env
 
     master, slave = pty.openpty()
     env = cli_env(TERM="xterm")

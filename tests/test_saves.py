@@ -18,7 +18,7 @@ from escape_game.saves import atomic, rebuild
 from escape_game.saves.format import FORMAT_VERSION, decode, encode
 from escape_game.saves.store import SaveStore
 from escape_game.session import Session, Start
-from tests.test_saves_support import long_log, loop_engine, pick, play
+from tests.saves_support import long_log, loop_engine, pick, play
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ import pytest
 
 from escape_game import saves
 from escape_game.saves.store import SaveStore
-from tests.conftest import ROOT, cli_env
-from tests.test_saves_support import long_log, loop_engine, play
+from tests.support import ROOT, cli_env
+from tests.saves_support import long_log, loop_engine, play
 
 KILLS = 200
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from escape_game import saves
 from escape_game.saves.store import SaveStore
 from escape_game.session import Session, Start
-from tests.test_saves_support import long_log, loop_engine, play, pick
+from tests.saves_support import long_log, loop_engine, play, pick
 
 engine = loop_engine()
 store = SaveStore("test", Path(sys.argv[1]))

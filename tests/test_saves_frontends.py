@@ -20,7 +20,7 @@ from escape_game import saves
 from escape_game.linemode import run
 from escape_game.loader import load_story
 from escape_game.saves import atomic
-from tests.conftest import ROOT, cli_env
+from tests.support import ROOT, cli_env
 
 GOOD = Path(__file__).parent / "stories" / "good"
 

@@ -19,8 +19,8 @@ from escape_game.engine import Engine
 from escape_game.loader import load_story
 from escape_game.saves.store import SaveStore
 from escape_game.session import Session, Start
-from tests.conftest import STORY
-from tests.test_saves_support import loop_engine, pick
+from tests.support import STORY
+from tests.saves_support import loop_engine, pick
 
 STORIES = Path(__file__).parent / "stories"
 

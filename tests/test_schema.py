@@ -16,7 +16,7 @@ import pytest
 from escape_game.loader import PROSE_KEYS
 from escape_game.schema import FILES, SCENES_FILE, STORY_FILE, render, schemas
 from escape_game.yamlread import read_document
-from tests.conftest import ROOT, STORY, RunCli
+from tests.support import ROOT, STORY, RunCli
 
 SHIPPED = STORY / "schema"
 GOOD = ROOT / "tests" / "stories" / "good"

@@ -10,7 +10,7 @@ import pytest
 from escape_game.errors import CommandError
 from escape_game.lint import check_story
 from escape_game.starter import create, story_id, story_title
-from tests.conftest import ROOT, STORY, RunCli
+from tests.support import ROOT, STORY, RunCli
 
 PACKAGED = ROOT / "escape_game" / "starter"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RunCli
+from tests.support import RunCli
 from escape_game.loader import load_story
 from escape_game.stats import count_words, prose_words, story_stats, walk_text
 from tests.support import build_engine

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STORY, RunCli
+from tests.support import STORY, RunCli
 from escape_game.loader import load_story
 from escape_game.stats import story_stats, walk_text
 

@@ -22,7 +22,7 @@ from escape_game.playfrom import parse_value, start_scene, start_values
 from escape_game.session import Session, Start
 from escape_game.starter import create
 from escape_game.watch import Watcher, play_watching, reload_session
-from tests.conftest import RunCli
+from tests.support import RunCli
 
 
 @pytest.fixture
