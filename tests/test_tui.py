@@ -9,6 +9,8 @@ own `ESCAPE_GAME_HOME` (conftest), so saves and the profile start empty.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -196,16 +198,40 @@ def test_save_and_load_through_the_screens() -> None:
         listing = await shown(pilot)
         assert "Slot 3  DAMAGED" in listing
         assert "truncated" in listing
-        menu = app.screen.query_one(OptionList)
-        assert menu.get_option("3").disabled
-        await pilot.press("3")  # refused, with the reason
+        await pilot.press("3")  # refused, with the reason and the way out
         assert isinstance(app.screen, LoadScreen)
+        assert "Slot 3 is damaged: truncated (the file ends early). d deletes it." in (
+            notifications(app))
         await pilot.press("2")
         await settle(pilot)
         session = game(app).session
         assert session.state.scene == "garden"
         assert session.log == ["garden"]
         assert "Loaded slot 2." in notifications(app)
+
+        # A damaged quicksave: F5 says how to fix it; Load deletes it after a yes.
+        (store.folder / "quick.json").write_text("not json", "utf-8")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert any("Open Load (l) and delete it with d." in message
+                   for message in notifications(app)), notifications(app)
+        await pilot.press("l")
+        await settle(pilot)
+        menu = app.screen.query_one(OptionList)
+        menu.highlighted = menu.get_option_index("quick")
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Quicksave is damaged" in await shown(pilot)
+        await pilot.press("n")  # not deleted
+        assert isinstance(app.screen, LoadScreen)
+        assert (store.folder / "quick.json").exists()
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, LoadScreen)
+        assert not (store.folder / "quick.json").exists()
+        assert "Deleted Quicksave." in notifications(app)
+        assert "quick" not in [option.id for option in menu._options]
+        await pilot.press("escape")
 
         await pilot.press("f5")  # quicksave
         await settle(pilot)
@@ -350,3 +376,138 @@ def test_passage_markdown_becomes_styled_text_with_brackets_as_written() -> None
         "snake_case_word *plain*"]
     styles = {text.plain[span.start:span.end]: str(span.style) for span in text.spans}
     assert styles["softly"] == "italic" and styles["one"] == "bold"
+
+
+def test_runs_of_spaces_in_prose_collapse_but_code_keeps_its_spaces() -> None:
+    from escape_game.tui.prose import collapse_spaces, prose
+
+    # An empty text alternative leaves "latch.   Done." behind.
+    source = ("You lift the latch.   Done.  \nType  `a   b`  here.\n\n    indented   code\n\n"
+              "```\nfenced    code\n```\nAfter    the fence.")
+    assert collapse_spaces(source) == (
+        "You lift the latch. Done.  \nType `a   b` here.\n\n    indented   code\n\n"
+        "```\nfenced    code\n```\nAfter the fence.")
+    text = prose("The latch.   Done.\n\n- one   item")
+    assert text.plain == "The latch. Done.\n\n  • one item"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP") or os.name != "posix",
+                    reason="needs a pty and POSIX signals")
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_termination_signal_quits_cleanly_and_gives_the_terminal_back(
+        escape_home: Path, signal_name: str) -> None:
+    """The real program in a pseudo-terminal: after a move, SIGTERM or SIGHUP makes it
+    leave the alternate screen, turn mouse reporting off, keep the autosave and exit."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from tests.support import cli_env
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "escape_game", "play", str(GOOD), "--seed", "1"],
+        stdin=follower, stdout=follower, stderr=follower, env=cli_env(TERM="xterm-256color"),
+        start_new_session=True, close_fds=True)
+    os.close(follower)
+    output = bytearray()
+
+    def read_until(wanted: bytes, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if wanted in output:
+                return True
+            ready, _, _ = select.select([leader], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:
+                    return wanted in output
+                if not chunk:
+                    return wanted in output
+                output.extend(chunk)
+        return wanted in output
+
+    try:
+        assert read_until(b"\x1b[?1049h", 30), output[-500:]  # the alternate screen
+        # New game (once the story has loaded), then the first choice: an autosave.
+        saves_folder = escape_home / "data" / "saves"
+        deadline = time.monotonic() + 30
+        while not list(saves_folder.rglob("auto-*.json")) and time.monotonic() < deadline:
+            os.write(leader, b"n")
+            read_until(b"\0never", 0.5)
+            os.write(leader, b"1")
+            read_until(b"\0never", 0.5)
+        assert list(saves_folder.rglob("auto-*.json")), "no autosave after a move"
+        mark = len(output)
+        process.send_signal(getattr(signal, signal_name))
+        read_until(b"\0never", 0)  # drain
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            read_until(b"\0never", 0.2)
+        read_until(b"\0never", 0.5)
+        assert process.poll() is not None, "the program did not exit"
+        tail = bytes(output[mark:])
+        assert b"\x1b[?1049l" in tail  # the alternate screen left
+        assert b"\x1b[?1000l" in tail  # mouse reporting off
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        os.close(leader)
+
+
+def test_a_screenshot_is_saved_under_the_data_folder(escape_home: Path) -> None:
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n")
+        command = next(c for c in app.get_system_commands(app.screen)
+                       if c.title == "Screenshot")
+        command.callback()
+        await pilot.pause(0.3)
+        await settle(pilot)
+        pictures = list((escape_home / "data" / "screenshots").glob("*.svg"))
+        assert len(pictures) == 1 and "<svg" in pictures[0].read_text("utf-8")
+        assert f"Saved in {pictures[0]}" in notifications(app)
+
+    run_app(app, scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (80, 16)])
+def test_every_choice_shows_at_80x24_and_a_cut_list_says_so(size: tuple[int, int]) -> None:
+    """The tapestry room offers nine or ten ways on: all show at 80x24 (the passage
+    scrolls instead); when the terminal is shorter, the list's top line says more."""
+    from escape_game.session import Session, Start
+    from escape_game.tui.widgets.choices import ChoiceList
+    from tests.support import STORY
+
+    app = EscapeApp(STORY, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        app.play(Session(app.engine(), Start(seed=1, scene="cluny_tapestry_room",
+                                             variables={"tapestries_seen": 6,
+                                                        "close_looks": 6})))
+        await pilot.pause()
+        await pilot.pause()
+        choices = app.screen.query_one(ChoiceList)
+        last = " ".join(choices.choices[-1].text.split())
+        if size == (80, 24):
+            assert len(choices.choices) >= 9
+            assert last in await shown(pilot)
+            assert choices.max_scroll_y == 0 and not choices.border_title
+        else:
+            assert last not in await shown(pilot)
+            assert "↓ more below" in await shown(pilot)
+            await pilot.press("end")
+            await pilot.pause()
+            text = await shown(pilot)
+            assert last in text and "↑ more above" in text and "more below" not in text
+
+    run_app(app, scenario, size=size)

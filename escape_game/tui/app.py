@@ -55,6 +55,8 @@ class EscapeApp(App):
         self.loaded: Loaded | None = None
         self.load_error: EscapeGameError | None = None
         self._loading = False
+        self._signals: list[int] = []  # the signals caught (SIGTERM, SIGHUP)
+        self._quitting = False
         self.keeper = Keeper(self)
         self.title = peek_title(self.story_root) or self.TITLE
         theme = peek_theme()
@@ -70,6 +72,39 @@ class EscapeApp(App):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self.remember_theme)
+        self.catch_signals()
+
+    def catch_signals(self) -> None:
+        """Quit the normal way on SIGTERM and SIGHUP (where the platform has them), so
+        the game is autosaved and Textual gives the terminal back as it found it (no
+        alternate screen, no mouse reporting) instead of dying mid-screen."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, self.quit_on_signal)
+            except (NotImplementedError, RuntimeError, ValueError, OSError):
+                continue  # not the main thread, or a loop without signal support
+            self._signals.append(number)
+
+    def on_unmount(self) -> None:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for number in self._signals:
+            loop.remove_signal_handler(number)
+        self._signals.clear()
+
+    def quit_on_signal(self) -> None:
+        """A termination signal: quit as the player's q does (once)."""
+        if not self._quitting:
+            self._quitting = True
+            self.call_next(self.action_quit)
 
     def start_loading(self) -> None:
         """Begin loading the story (the title screen calls this once it has painted, so
@@ -194,6 +229,40 @@ class EscapeApp(App):
         """Keep the theme chosen in the profile (off the UI thread)."""
         self.keeper.remember_theme(theme.name)
 
+    # -- screenshots ----------------------------------------------------------------
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Save an SVG of the screen in `screenshots/` under the game's data folder
+        (created when needed), never in ~/Downloads; the notification says where.
+
+        Textual's Screenshot command and `screenshot` action both come here. The
+        picture is taken now, on the UI thread; the file is written by the Keeper.
+        """
+        from textual._files import generate_datetime_filename
+
+        from escape_game.paths import data_dir
+
+        folder = Path(path) if path else data_dir() / "screenshots"
+        name = filename or generate_datetime_filename(self.title, ".svg", time_format)
+        self.run_worker(self._write_screenshot(folder / name, self.export_screenshot()),
+                        group="saves")
+        return None
+
+    async def _write_screenshot(self, target: Path, svg: str) -> None:
+        def write() -> None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+
+        try:
+            await self.keeper.run(write)
+        except OSError as error:
+            self.notify(f"Could not save the screenshot in {target.parent}: "
+                        f"{error.strerror or error}.", title="Screenshot",
+                        severity="error", markup=False, timeout=8)
+            return
+        self.notify(f"Saved in {target}", title="Screenshot", markup=False, timeout=8)
+
     # -- the command palette --------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -207,14 +276,21 @@ class EscapeApp(App):
             yield SystemCommand("Quickload", "Load the quicksave", screen.action_quickload)
             yield SystemCommand("Journal", "Every passage read and choice made",
                                 screen.action_journal)
-            yield SystemCommand("Inventory", "What Tara carries", screen.action_inventory)
+            yield SystemCommand("Inventory", "What you carry", screen.action_inventory)
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
             yield SystemCommand("Redo", "Take again a choice taken back", screen.action_redo)
             yield SystemCommand("Status panel", "Show or hide the status panel",
                                 screen.action_toggle_panel)
             yield SystemCommand("Help", "Keys and commands", screen.action_help)
         yield SystemCommand("About", "About this story", self.action_about)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # saved where `deliver_screenshot` says
+                from escape_game.paths import data_dir
+
+                command = SystemCommand(
+                    "Screenshot", f"Save an SVG picture of the screen in "
+                    f"{data_dir() / 'screenshots'}", command.callback)
+            yield command
 
     def action_about(self) -> None:
         """Show the story's About text."""

@@ -107,10 +107,37 @@ class Keeper:
         try:
             entry: SaveEntry = await self.run(self.store.write, name, save)
         except SaveError as error:
-            self.app.notify(_sentence(error.message), title="Not saved", severity="error",
-                            markup=False, timeout=8)
+            message = _sentence(error.message)
+            if await self.run(self._damaged, name):
+                message += " Open Load (l) and delete it with d."
+            self.app.notify(message, title="Not saved", severity="error", markup=False,
+                            timeout=8)
             return
         self.app.notify(f"Saved in {describe_save(entry.name)}.", markup=False)
+
+    def _damaged(self, name: str) -> bool:
+        """Whether the save `name` is a damaged file (in the writer thread)."""
+        from escape_game.errors import SaveError
+
+        assert self.store is not None
+        try:
+            return self.store.find(name).damaged
+        except SaveError:
+            return False
+
+    async def delete(self, name: str) -> None:
+        """Delete the save `name` (the player has confirmed), in the writer thread.
+
+        Raises:
+            SaveError: nothing there, or it could not be removed.
+        """
+        assert self.store is not None
+        await self.run(self._delete, name)
+
+    def _delete(self, name: str) -> None:
+        assert self.store is not None
+        self.store.delete(name)
+        self.has_autosave = self.store.latest_autosave() is not None
 
     def autosave(self, session: Session, wait: bool = False) -> None:
         """Add the game to its autosave ring; quiet unless it fails.

@@ -23,6 +23,9 @@ _ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*\Z")
 _THEMATIC = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*\Z")
 _QUOTE = re.compile(r" {0,3}> ?(.*)\Z")
 _ITEM = re.compile(r" {0,3}([-*+]|\d{1,9}[.)])[ \t]+(.*)\Z")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 # Inline forms, tried left to right; the first to match at a position wins.
 _INLINE = re.compile(
@@ -38,6 +41,41 @@ _INLINE = re.compile(
 )
 
 
+def collapse_spaces(markdown: str) -> str:
+    """Runs of spaces inside prose lines made one space: a text alternative that came
+    out empty leaves "latch.   Done." behind, and that is not the author's spacing.
+
+    Code is never touched: fenced blocks, lines indented four columns or more (which
+    may be an indented code block) and inline code spans keep every space. A line's
+    leading indent and its trailing spaces (a hard break) stay as they are.
+    """
+    lines = markdown.split("\n")
+    fence = ""
+    for number, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(
+                    fence) and not line.strip().strip(fence[0]):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if line.startswith(("    ", "\t")) or "  " not in line.strip():
+            continue
+        body = line.strip(" \t")
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        trailing = line[len(line.rstrip(" \t")):]
+        pieces, position = [], 0
+        for span in _CODE_SPAN.finditer(body):
+            pieces.append(_SPACES.sub(" ", body[position:span.start()]))
+            pieces.append(span.group())
+            position = span.end()
+        pieces.append(_SPACES.sub(" ", body[position:]))
+        lines[number] = indent + "".join(pieces) + trailing
+    return "\n".join(lines)
+
+
 def prose(markdown: str, width: int = 72) -> Text:
     """A passage's Markdown as one `Text`, paragraphs separated by a blank line.
 
@@ -46,7 +84,7 @@ def prose(markdown: str, width: int = 72) -> Text:
         width: the column width the text will be shown in (to centre a break mark).
     """
     out = Text()
-    blocks = _blocks(markdown.splitlines())
+    blocks = _blocks(collapse_spaces(markdown).splitlines())
     for index, (kind, lines) in enumerate(blocks):
         if index:
             out.append("\n\n")

@@ -17,6 +17,7 @@ from escape_game.expressions import clock
 from escape_game.model import Manifest, Story
 from escape_game.session import Session, Turn
 from escape_game.state import GameState
+from escape_game.tui.prose import collapse_spaces
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -107,7 +108,8 @@ def journal_markdown(session: Session, before: list[Turn] = ()) -> str:
             where = one_line(location.name) if location else ""
             title = one_line(passage.title)
             heading = " — ".join(dict.fromkeys(x for x in (where, title) if x))
-            parts.append(f"### {md_escape(heading or passage.scene)}\n\n{passage.text.strip()}")
+            parts.append(f"### {md_escape(heading or passage.scene)}\n\n"
+                         f"{collapse_spaces(passage.text.strip())}")
         if turn.chosen is not None:
             parts.append(f"> **You chose:** {md_escape(one_line(turn.chosen.text))}")
     return "\n\n".join(parts)
@@ -141,13 +143,19 @@ def help_markdown(app: App, screen: Screen) -> str:
     rows = ["## Keys", "", "| key | what it does |", "|---|---|"]
     rows += [f"| {key} | {what} |" for key, what in EXTRA_KEYS]
     seen = set()
-    shown = [b for b in screen.BINDINGS if b.show] + list(app.BINDINGS)  # Ctrl+Q is hidden
+    # Every key with a description, shown in the footer or not (the footer has room for
+    # only some); the choice and scroll keys are told above, in the player's words.
+    shown = [b for b in screen.BINDINGS if b.description and not
+             b.action.startswith(("pick(", "scroll_passage("))] + list(app.BINDINGS)
     for binding in shown:
         if binding.action in seen:
             continue
         seen.add(binding.action)
         keys = ", ".join(_key_name(key) for key in binding.key.split(","))
-        rows.append(f"| {keys} | {binding.description} |")
+        what = binding.description
+        if binding.tooltip:
+            what += f": {binding.tooltip[:1].lower()}{binding.tooltip[1:]}"
+        rows.append(f"| {keys} | {what} |")
     rows.append("| Ctrl+P | the command palette |")
     rows += ["", "## Commands (Ctrl+P)", "", "| command | what it does |", "|---|---|"]
     for command in app.get_system_commands(screen):

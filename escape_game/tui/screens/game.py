@@ -30,10 +30,9 @@ from escape_game.tui.widgets.too_small import TooSmall
 #: The one entry the choice list shows at an ending.
 THE_END = ChoiceView("__the_end__", "The end: see how your story went")
 
-#: Footer groups: two keys under one description, so every key fits in 80 columns.
-UNDO = Binding.Group("Undo/redo")
+#: Footer group: two keys under one description. The footer shows only what fits in
+#: 60 columns (the narrowest the game plays in); Help lists every key.
 SAVE = Binding.Group("Save/load")
-QUICK = Binding.Group("Quick")
 
 #: How long a "locked" notice shows; the same one is not repeated meanwhile.
 LOCKED_SECONDS = 4
@@ -52,17 +51,21 @@ class GameScreen(Screen):
 
     BINDINGS = [
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
-        Binding("u", "undo", "Undo", group=UNDO),
-        Binding("r", "redo", "Redo", group=UNDO),
-        Binding("s", "save", "Save", group=SAVE),
-        Binding("l", "load", "Load", group=SAVE),
-        Binding("f5", "quicksave", "Quicksave", key_display="F5", group=QUICK),
-        Binding("f9", "quickload", "Quickload", key_display="F9", group=QUICK),
-        Binding("j", "journal", "Journal"),
-        Binding("i", "inventory", "Items"),
-        Binding("p", "toggle_panel", "Panel"),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit_game", "Quit"),
+        Binding("u", "undo", "Undo", tooltip="Take back the last choice"),
+        Binding("r", "redo", "Redo", show=False, tooltip="Take again a choice taken back"),
+        Binding("s", "save", "Save", group=SAVE, tooltip="Save the game in a slot"),
+        Binding("l", "load", "Load", group=SAVE,
+                tooltip="Load a saved game (d there deletes a save)"),
+        Binding("f5", "quicksave", "Quicksave", key_display="F5", show=False,
+                tooltip="Save in the quicksave slot"),
+        Binding("f9", "quickload", "Quickload", key_display="F9", show=False,
+                tooltip="Load the quicksave"),
+        Binding("j", "journal", "Journal", tooltip="Every passage read and choice made"),
+        Binding("i", "inventory", "Items", tooltip="What you carry"),
+        Binding("p", "toggle_panel", "Panel", tooltip="Show or hide the status panel"),
+        Binding("question_mark,f1", "help", "Help", key_display="?",
+                tooltip="Keys and commands (this page)"),
+        Binding("q", "quit_game", "Quit", tooltip="Quit (the game is autosaved)"),
         Binding("pageup", "scroll_passage(-1)", "Scroll up", show=False),
         Binding("pagedown,space", "scroll_passage(1)", "Scroll down", show=False),
     ]
@@ -90,7 +93,10 @@ class GameScreen(Screen):
                 yield Static(id="meters", markup=False)
                 yield Static(id="inventory", markup=False)
                 yield Static(id="journey", markup=False)
-        yield Footer(compact=True)
+        # No palette key in the footer: it would not fit below 100 columns, and
+        # showing it only when wide made the footer leave letters behind on a resize.
+        # Help and the title screen name Ctrl+P.
+        yield Footer(compact=True, show_command_palette=False)
         yield TooSmall()
 
     def on_mount(self) -> None:
@@ -98,12 +104,10 @@ class GameScreen(Screen):
         self.query_one(ChoiceList).focus()
 
     def on_resize(self, event) -> None:
-        # Below 100 columns the footer needs the room the palette's key takes; Help
-        # and the title screen still name Ctrl+P.
-        self.query_one(Footer).show_command_palette = event.size.width >= 100
         # The passage and the journey map are wrapped to their widths: again, after
         # the new layout.
         self.call_after_refresh(self.rewrap)
+        self.call_after_refresh(self.place_toasts)
 
     def rewrap(self) -> None:
         """Show the step again if the passage or the panel changed width."""
@@ -139,6 +143,20 @@ class GameScreen(Screen):
         self.show_status()
         self._widths = (self.query_one("#text").content_region.width,
                         self.query_one("#journey").content_region.width)
+        self.call_after_refresh(self.place_toasts)
+
+    def place_toasts(self) -> None:
+        """Keep notifications just above the choices (and the footer): there they
+        hide neither the start of the passage nor a choice."""
+        from textual.widgets._toast import ToastRack
+
+        below = self.query_one(Footer).outer_size.height
+        choices = self.query_one(ChoiceList)
+        if choices.display and self.query_one("#main").display:
+            below += choices.outer_size.height
+        for rack in self.query_children(ToastRack):
+            if rack.styles.margin.bottom != below:
+                rack.styles.margin = (0, 0, below, 0)
 
     def show_text(self) -> None:
         """The passage pane: the choice just made, then the step's passages as prose,
@@ -330,6 +348,7 @@ class GameScreen(Screen):
     def action_toggle_panel(self) -> None:
         self.toggle_class("-panel-toggled")
         self.call_after_refresh(self.rewrap)
+        self.call_after_refresh(self.place_toasts)
 
     def action_scroll_passage(self, direction: int) -> None:
         passage = self.query_one("#passage", VerticalScroll)

@@ -3,7 +3,8 @@
 Each row shows the scene title, the location, the date saved (local time) and the play
 time; damaged files are listed as damaged with the reason and cannot be chosen. The
 screens only choose: each returns the save's name ("1".."9", "quick", "auto"...) to
-the screen that opened it, which saves or loads.
+the screen that opened it, which saves or loads. D deletes the highlighted save
+(a damaged one too), always after a yes to a question.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class SavesScreen(ModalScreen[str | None]):
 
     HEADING = ""
     BINDINGS = [Binding("escape,q", "close", "Close"),
+                Binding("d,delete", "delete", "Delete", key_display="d"),
                 *(Binding(str(n), f"slot({n})", show=False) for n in range(1, SLOTS + 1))]
 
     def __init__(self) -> None:
@@ -112,15 +114,17 @@ class SavesScreen(ModalScreen[str | None]):
     def show_entries(self) -> None:
         rows = self.rows()
         options = self.query_one(OptionList)
-        options.set_options(
-            Option(entry_prompt(name, entry), id=name,
-                   disabled=entry is not None and entry.damaged)
-            for name, entry in rows)
+        # Damaged rows can be highlighted (to be deleted), not chosen (`pick` refuses).
+        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        options.set_options(Option(entry_prompt(name, entry), id=name)
+                            for name, entry in rows)
         status = self.query_one(".saves-status", Static)
         status.update(Text(self.status_line(rows)))
         options.focus()
-        first = next((i for i, (_, e) in enumerate(rows) if not (e and e.damaged)), None)
-        options.highlighted = first
+        names = [name for name, _ in rows]
+        first = next((i for i, (_, e) in enumerate(rows) if not (e and e.damaged)),
+                     0 if rows else None)
+        options.highlighted = names.index(highlighted) if highlighted in names else first
 
     def rows(self) -> list[tuple[str, SaveEntry | None]]:
         raise NotImplementedError
@@ -131,17 +135,58 @@ class SavesScreen(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.chosen(event.option.id)
+            self.pick(event.option.id)
 
     def action_slot(self, number: int) -> None:
         name = str(number)
         if any(row == name for row, _ in self.rows()):
-            entry = self.entries.get(name)
-            if entry is not None and entry.damaged:
-                self.notify(f"Slot {name} is damaged ({entry.problem}).", markup=False,
-                            severity="warning")
-                return
-            self.chosen(name)
+            self.pick(name)
+
+    def pick(self, name: str) -> None:
+        """Choose the save `name`, unless it is damaged (then say how to delete it)."""
+        entry = self.entries.get(name)
+        if entry is not None and entry.damaged:
+            self.query_one(OptionList).highlighted = next(
+                (i for i, (row, _) in enumerate(self.rows()) if row == name), None)
+            self.notify(f"{save_name(name)} is damaged: {entry.problem}. d deletes it.",
+                        markup=False, severity="warning")
+            return
+        self.chosen(name)
+
+    def action_delete(self) -> None:
+        """Delete the highlighted save, once the player has said yes."""
+        from escape_game.tui.screens.dialogs import ConfirmDialog
+
+        option = self.query_one(OptionList).highlighted_option
+        entry = self.entries.get(option.id) if option is not None and option.id else None
+        if entry is None:
+            self.notify("There is no save here to delete.", markup=False)
+            return
+        name = entry.name
+        if entry.save is None:
+            what = f"{save_name(name)} is damaged: {entry.problem}."
+        else:
+            title = " ".join(entry.save.title.split()) or "a game"
+            what = (f"{save_name(name)} holds “{title}”, saved "
+                    f"{local_time(entry.save.saved_at)}.")
+        question = f"{what}\n\nDelete it? This cannot be undone."
+        self.app.push_screen(ConfirmDialog(question, "Delete it"),
+                             lambda yes: self.delete_save(name) if yes else None)
+
+    @work(group="delete-save", exclusive=True)
+    async def delete_save(self, name: str) -> None:
+        """Delete the save `name` (the player said yes) and show the list again."""
+        from escape_game.errors import SaveError
+        from escape_game.tui.keeper import _sentence
+
+        try:
+            await self.app.keeper.delete(name)
+        except SaveError as error:
+            self.notify(_sentence(error.message), title="Not deleted", severity="error",
+                        markup=False, timeout=8)
+        else:
+            self.notify(f"Deleted {save_name(name)}.", markup=False)
+        self.read_entries()
 
     def chosen(self, name: str) -> None:
         raise NotImplementedError
@@ -160,7 +205,7 @@ class SaveScreen(SavesScreen):
         return [(name, self.entries.get(name)) for name in names]
 
     def status_line(self, rows: list[tuple[str, SaveEntry | None]]) -> str:
-        return "Choose a slot (1–9, or ↑ ↓ and Enter). Escape goes back."
+        return "Choose a slot (1–9, or ↑ ↓ Enter); d deletes; Escape goes back."
 
     def chosen(self, name: str) -> None:
         from escape_game.tui.screens.dialogs import ConfirmDialog
@@ -189,7 +234,7 @@ class LoadScreen(SavesScreen):
     def status_line(self, rows: list[tuple[str, SaveEntry | None]]) -> str:
         if not rows:
             return "There are no saves yet. Escape goes back."
-        return "Choose a save (↑ ↓ and Enter, or 1–9 for a slot). Escape goes back."
+        return "Choose a save (↑ ↓ Enter, or 1–9); d deletes; Escape goes back."
 
     def chosen(self, name: str) -> None:
         self.dismiss(name)

@@ -88,11 +88,30 @@ class ChoiceList(OptionList):
         if choices:
             self.highlighted = 0
 
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self._scrolled, init=False)
+        self.watch(self, "virtual_size", self._scrolled, init=False)
+
     def on_resize(self, event: events.Resize) -> None:
         if self.choices and self._width() != self._wrapped_at:
             highlighted = self.highlighted
             self.show_choices(self.choices)
             self.highlighted = highlighted
+        self.call_after_refresh(self.show_hint)
+
+    def _scrolled(self) -> None:
+        self.call_after_refresh(self.show_hint)
+
+    def show_hint(self) -> None:
+        """Say on the list's top line when choices are out of sight (there is no
+        scrollbar): "↓ more below", "↑ more above", or both."""
+        parts = []
+        if self.scroll_y > 0:
+            parts.append("↑ more above")
+        if self.scroll_y < self.max_scroll_y:
+            parts.append("↓ more below")
+        hint = " · ".join(parts)
+        self.border_title = f" {hint} " if hint else None
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         super().watch_highlighted(new)

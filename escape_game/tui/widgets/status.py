@@ -31,7 +31,7 @@ def journey_map(legs: tuple[Leg, ...], manifest: Manifest, width: int = 30,
                 console: Console | None = None) -> Text:
     """A picture of the route: each stay in a region, oldest first, its places beneath.
 
-    A region appears again each time Tara returns to it. Places are listed once each,
+    A region appears again each time the player returns to it. Places are listed once each,
     in the order first visited; past stays put theirs on one dim line (wrapped to
     `width` under a `│`), the current stay one a line with the current place marked
     `▶` (and reversed, for colour and for NO_COLOR alike). Only the last `LEGS_SHOWN`
