@@ -131,7 +131,7 @@ def inventory_markdown(session: Session) -> str:
 
 #: Keys the bindings table cannot show: what they do, in the player's words.
 EXTRA_KEYS = [
-    ("1–9", "take that choice"),
+    ("1–9, 0", "take that choice (0 is the tenth)"),
     ("↑ ↓ then Enter, or a click", "take the highlighted choice"),
     ("PgUp, PgDn, Space", "scroll the passage"),
     ("Tab", "move between the passage and the choices (then ↑ ↓ scroll the passage)"),

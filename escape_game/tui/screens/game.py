@@ -51,6 +51,7 @@ class GameScreen(Screen):
 
     BINDINGS = [
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
+        Binding("0", "pick(10)", show=False),
         Binding("u", "undo", "Undo", tooltip="Take back the last choice"),
         Binding("r", "redo", "Redo", show=False, tooltip="Take again a choice taken back"),
         Binding("s", "save", "Save", group=SAVE, tooltip="Save the game in a slot"),

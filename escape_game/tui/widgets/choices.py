@@ -45,12 +45,13 @@ def choice_prompt(number: int, choice: ChoiceView, highlighted: bool, width: int
         words.append(f"  (locked: {reason})" if reason else "  (locked)", style="dim italic")
     elif highlighted:
         words.stylize("bold")
-    head = f"{MARKER if highlighted else NO_MARKER}{number}.".ljust(INDENT)
+    head = f"{MARKER if highlighted else NO_MARKER}{number}. ".ljust(INDENT)
+    indent = len(head)  # "10. " is one wider than "9. "
     prompt = Text(head, style="bold" if highlighted else "")
-    lines = words.wrap(console, max(10, width - INDENT))
+    lines = words.wrap(console, max(10, width - indent))
     for index, line in enumerate(lines):
         if index:
-            prompt.append("\n" + " " * INDENT)
+            prompt.append("\n" + " " * indent)
         line.rstrip()
         prompt.append_text(line)
     return prompt
