@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from escape_game.explore.liveness import Needs, needs
 from escape_game.graph import successors
+from escape_game.lint.graph import components
 from escape_game.model import BACK, Choice, Story
 from escape_game.program import Program
 
@@ -152,46 +153,10 @@ def _sources(story: Story) -> Iterator[tuple[str, str, str, str]]:
 def _cyclic(story: Story) -> set[str]:
     """Scenes that can be entered again and again (on a cycle, conditions ignored)."""
     out = successors(story)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
     cyclic: set[str] = set()
-    counter = 0
-    for root in out:
-        if root in index:
-            continue
-        work = [(root, iter(sorted(out[root])))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(out[child]))))
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    if len(component) > 1 or node in out[node]:
-                        cyclic.update(component)
+    for component in components(out):
+        if len(component) > 1 or component[0] in out.get(component[0], ()):
+            cyclic.update(component)
     return cyclic
 
 
