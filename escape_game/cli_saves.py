@@ -30,11 +30,11 @@ def _store_and_story(story_dir: str | None):
     Raises:
         CommandError: no story folder there; StoryError: the story has errors.
     """
-    from escape_game.cli import _story_folder
+    from escape_game.cli_common import story_folder
     from escape_game.loader import load_story
     from escape_game.saves import SaveStore
 
-    loaded = load_story(_story_folder(story_dir))
+    loaded = load_story(story_folder(story_dir))
     return SaveStore(loaded.story.manifest.id), loaded.story
 
 
@@ -85,9 +85,9 @@ def list_saves(story_dir: str | None = None, format_: str = "text",
     store, story = _store_and_story(_one_story(story_arg, story_dir))
     entries = store.entries()
     if format_ == "json":
-        from escape_game.cli import _echo_json
+        from escape_game.cli_common import echo_json
 
-        _echo_json([_record(entry, story) for entry in entries])
+        echo_json([_record(entry, story) for entry in entries])
     elif not entries:
         click.echo(f"no saves of '{story.manifest.id}' yet (in {store.folder})", err=True)
     for entry in entries if format_ == "text" else ():
@@ -108,12 +108,12 @@ def show_save(name: str, story_dir: str | None = None, format_: str = "text",
     if format_ == "json":
         import msgspec
 
-        from escape_game.cli import _echo_json
+        from escape_game.cli_common import echo_json
 
         record = _record(entry, story)
         if entry.save is not None:
             record["save"] = msgspec.to_builtins(entry.save)
-        _echo_json(record)
+        echo_json(record)
         return 0
     click.echo(entry.summary())
     click.echo(f"file: {entry.path}")

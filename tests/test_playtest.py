@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import RunCli
-from escape_game.cli import _engine_for
+from escape_game.cli_author import engine_for
 from escape_game.engine import Engine
 from escape_game.errors import StoryError
 from escape_game.expressions import ExpressionError
@@ -94,7 +94,7 @@ def test_coverage_names_what_was_never_reached() -> None:
 
 def test_the_report_is_the_same_whatever_the_jobs() -> None:
     engine = engine_of(BROKEN)
-    factory = functools.partial(_engine_for, str(BROKEN))
+    factory = functools.partial(engine_for, str(BROKEN))
     one = playtest(engine, 400, 5)
     two = playtest(engine, 400, 5, jobs=2, factory=factory)
     three = playtest(engine, 400, 5, jobs=3, factory=factory)
@@ -220,7 +220,7 @@ def test_a_spawned_worker_loads_the_story_with_the_factory() -> None:
     import escape_game.playtest as module
 
     assert module._inherited is None  # only set while a pool is being forked
-    module._start_worker(functools.partial(_engine_for, str(BROKEN)))
+    module._start_worker(functools.partial(engine_for, str(BROKEN)))
     try:
         tally = module._worker_runs(0, 0, 50, 500)
         alone = module.play_runs(engine_of(BROKEN), 0, 0, 50, 500)
