@@ -325,3 +325,19 @@ def formatted(value: Value, style: str) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def day_and_time(values: Mapping[str, Value], day: str, time: str) -> tuple[str, ...]:
+    """The day and time a manifest's `status` names, e.g. ("Day 1", "07:00").
+
+    Args:
+        values: the current variables.
+        day: the variable counting days ("" for none); time: the variable holding
+            minutes after midnight ("" for none).
+    """
+    parts = []
+    if day and day in values:
+        parts.append(f"Day {values[day]}")
+    if time and time in values:
+        parts.append(clock(values[time]))
+    return tuple(parts)

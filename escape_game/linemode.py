@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from escape_game.engine import Step
-from escape_game.errors import CommandError, EscapeGameError, SaveError, StoryError
-from escape_game.expressions import clock, formatted
+from escape_game.errors import CommandError, SaveError, StoryError
+from escape_game.expressions import day_and_time, formatted
 from escape_game.linesaves import COMMANDS as SAVE_COMMANDS
 from escape_game.linesaves import SaveCommands, Stopped, stop_signals
 from escape_game.markdown_plain import inline_plain, to_plain
@@ -112,13 +112,8 @@ class LineMode:
         return " · ".join(parts)
 
     def when(self) -> str:
-        status, values = self.manifest.status, self.session.state.vars
-        parts = []
-        if status.day and status.day in values:
-            parts.append(f"Day {values[status.day]}")
-        if status.time and status.time in values:
-            parts.append(clock(values[status.time]))
-        return ", ".join(parts)
+        status = self.manifest.status
+        return ", ".join(day_and_time(self.session.state.vars, status.day, status.time))
 
     def item_name(self, item_id: str) -> str:
         item = self.manifest.items.get(item_id)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import settings
 
 from escape_game.paths import HOME_VARIABLE
-from tests.support import ROOT, STORY, RunCli, cli_env  # noqa: F401 (shared names)
+from tests.support import RunCli, cli_env
 
 # Tests never assert on wall time (the machine is noisy): no Hypothesis deadlines.
 settings.register_profile("escape", deadline=None, print_blob=True)

@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 
 import msgspec
 
-from escape_game import __version__
 from escape_game.errors import SaveError
 from escape_game.model import Value
 from escape_game.state import GameState

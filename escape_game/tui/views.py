@@ -13,7 +13,7 @@ from rich.text import Text
 
 from escape_game.engine import ChoiceView, Step
 from escape_game.errors import EscapeGameError
-from escape_game.expressions import clock
+from escape_game.expressions import day_and_time
 from escape_game.model import Manifest, Story
 from escape_game.session import Session, Turn
 from escape_game.state import GameState
@@ -36,13 +36,8 @@ def md_escape(text: str) -> str:
 
 def when(state: GameState, manifest: Manifest) -> str:
     """The day and time the manifest's `status` names, e.g. "Day 1 · 07:00"."""
-    status, values = manifest.status, state.vars
-    parts = []
-    if status.day and status.day in values:
-        parts.append(f"Day {values[status.day]}")
-    if status.time and status.time in values:
-        parts.append(clock(values[status.time]))
-    return " · ".join(parts)
+    status = manifest.status
+    return " · ".join(day_and_time(state.vars, status.day, status.time))
 
 
 def place_line(step: Step, state: GameState, manifest: Manifest) -> Text:
