@@ -22,9 +22,10 @@ Design decisions:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from escape_game.model import BACK, CONTINUE_ID, Choice, Story
+from escape_game.model import BACK, CONTINUE_ID, Choice, Manifest, Story
 
 #: Longest edge label, in characters, before it is cut with an ellipsis.
 LABEL_LIMIT = 40
@@ -258,6 +259,30 @@ def _anywhere_label(story: Story, node: str) -> str:
     return f"anywhere in {location.name}"
 
 
+def _clusters(graph: Graph, manifest: Manifest) -> Iterator[tuple]:
+    """The nesting both writers draw, as events: ("open", indent, "r" or "l", id, name),
+    ("node", indent, scene id), ("pseudo", indent, "@location"), ("close", indent)."""
+    for region_id, locations in graph.groups.items():
+        indent = "  "
+        if region_id:
+            region = manifest.regions.get(region_id)
+            yield "open", indent, "r", region_id, region.name if region else region_id
+            indent = "    "
+        for location_id, scene_ids in locations.items():
+            inner = indent
+            if location_id:
+                yield "open", indent, "l", location_id, manifest.locations[location_id].name
+                inner = indent + "  "
+                if location_id in graph.anywhere:
+                    yield "pseudo", inner, "@" + location_id
+            for scene_id in scene_ids:
+                yield "node", inner, scene_id
+            if location_id:
+                yield "close", indent
+        if region_id:
+            yield "close", "  "
+
+
 def to_mermaid(story: Story, graph: Graph | None = None) -> str:
     """The story map as a Mermaid flowchart (left to right).
 
@@ -279,27 +304,14 @@ def to_mermaid(story: Story, graph: Graph | None = None) -> str:
         label = mermaid_text(_anywhere_label(story, where))
         lines.append(f'{indent}{_mermaid_id(where)}{{{{"{label}"}}}}')
 
-    for region_id, locations in graph.groups.items():
-        indent = "  "
-        if region_id:
-            region = manifest.regions.get(region_id)
-            name = region.name if region else region_id
-            lines.append(f'  subgraph r_{region_id}["{mermaid_text(name)}"]')
-            indent = "    "
-        for location_id, scene_ids in locations.items():
-            inner = indent
-            if location_id:
-                name = manifest.locations[location_id].name
-                lines.append(f'{indent}subgraph l_{location_id}["{mermaid_text(name)}"]')
-                inner = indent + "  "
-                if location_id in graph.anywhere:
-                    pseudo("@" + location_id, inner)
-            for scene_id in scene_ids:
-                node(scene_id, inner)
-            if location_id:
-                lines.append(f"{indent}end")
-        if region_id:
-            lines.append("  end")
+    for event, indent, *what in _clusters(graph, manifest):
+        if event == "open":
+            kind, cluster_id, name = what
+            lines.append(f'{indent}subgraph {kind}_{cluster_id}["{mermaid_text(name)}"]')
+        elif event == "close":
+            lines.append(f"{indent}end")
+        else:
+            (node if event == "node" else pseudo)(what[0], indent)
     if ANYWHERE in graph.anywhere:
         pseudo(ANYWHERE, "  ")
     for edge in graph.edges:
@@ -382,30 +394,17 @@ def to_dot(story: Story, graph: Graph | None = None) -> str:
         lines.append(f'{indent}"{_mermaid_id(where)}" [label="{label}", shape=hexagon, '
                      f'fillcolor="#fff8e1", color="#f9a825"];')
 
-    for region_id, locations in graph.groups.items():
-        indent = "  "
-        if region_id:
-            region = manifest.regions.get(region_id)
-            name = region.name if region else region_id
-            lines.append(f'  subgraph "cluster_r_{region_id}" {{')
-            lines.append(f'    label="{dot_text(name)}"; style="rounded,bold"; color="#90a4ae";')
-            indent = "    "
-        for location_id, scene_ids in locations.items():
-            inner = indent
-            if location_id:
-                name = manifest.locations[location_id].name
-                lines.append(f'{indent}subgraph "cluster_l_{location_id}" {{')
-                lines.append(f'{indent}  label="{dot_text(name)}"; style=rounded; '
-                             'color="#cfd8dc";')
-                inner = indent + "  "
-                if location_id in graph.anywhere:
-                    pseudo("@" + location_id, inner)
-            for scene_id in scene_ids:
-                node(scene_id, inner)
-            if location_id:
-                lines.append(f"{indent}}}")
-        if region_id:
-            lines.append("  }")
+    cluster_style = {"r": 'style="rounded,bold"; color="#90a4ae";',
+                     "l": 'style=rounded; color="#cfd8dc";'}
+    for event, indent, *what in _clusters(graph, manifest):
+        if event == "open":
+            kind, cluster_id, name = what
+            lines.append(f'{indent}subgraph "cluster_{kind}_{cluster_id}" {{')
+            lines.append(f'{indent}  label="{dot_text(name)}"; {cluster_style[kind]}')
+        elif event == "close":
+            lines.append(f"{indent}}}")
+        else:
+            (node if event == "node" else pseudo)(what[0], indent)
     if ANYWHERE in graph.anywhere:
         pseudo(ANYWHERE, "  ")
     for edge in graph.edges:
