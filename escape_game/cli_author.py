@@ -192,9 +192,11 @@ def explore(story_dir: str | None = None, max_states: int = 200_000,
             format_: str = "text") -> int:
     """Search every distinct state breadth first and report each ending reachable and
     each dead end or error, with its shortest route, and whether the search completed.
+    A search stopped at --max-states aims a search at each scene it missed and tries
+    to prove from the story that no state can be a dead end or an error.
 
-    Exits 0 when the search completed and found every ending reachable and nothing
-    wrong, 1 otherwise.
+    Exits 0 when every ending was reached and nothing can fail (a complete search
+    found nothing wrong, or a stopped one has the proof), 1 otherwise.
     """
     import time
 
@@ -212,8 +214,9 @@ def explore(story_dir: str | None = None, max_states: int = 200_000,
         echo_json({**found.to_dict(), "seconds": round(seconds, 3)})
     else:
         click.echo(format_exploration(found, loaded.story))
-        click.echo(f"{found.states / max(seconds, 1e-9):,.0f} states a second "
-                   f"({seconds:.2f} s)", err=True)
+        searched = found.states + found.directed_states
+        click.echo(f"{searched / max(seconds, 1e-9):,.0f} states a second "
+                   f"({searched:,} states in {seconds:.2f} s)", err=True)
     return 0 if found.ok else 1
 
 

@@ -336,3 +336,134 @@ def test_a_random_condition_is_drawn_once_per_move() -> None:
     assert "lucky" in [c.id for c in session.step.choices]
     session.choose("lucky")
     assert session.state.scene == "win"
+
+
+# -- a search stopped at its cap: routes aimed at what it missed, and the proof -------
+
+DETOUR = STORIES / "toolkit_detour"
+
+
+def plays_to(loaded, item) -> str:
+    """The scene the engine reaches playing `item`'s route from the start."""
+    from escape_game.engine import Engine
+
+    engine = Engine(loaded.story, loaded.program)
+    state = engine.start(seed=item.seed or 0).state
+    for move in item.route:
+        state = engine.choose(state, move.choice, render=False).state
+    return state.scene
+
+
+def test_a_stopped_search_aims_a_search_at_each_ending_it_missed() -> None:
+    loaded, found = explored(DETOUR, max_states=20)
+    assert not found.complete and found.directed_states > 0
+    [out] = found.endings
+    assert (out.scene, out.shortest) == ("ending_out", False)
+    assert sorted(m.choice for m in out.route) == ["buy", "door", "read", "shop", "study"]
+    assert plays_to(loaded, out) == "ending_out"
+    assert found.safety is not None and found.safety.proved
+    assert found.ok and found.unreached_scenes == ()
+
+
+def test_the_guide_goes_round_by_what_the_way_on_needs() -> None:
+    from escape_game.engine import Engine
+    from escape_game.explore.directed import _Guide
+
+    loaded = load_story(DETOUR)
+    guide = _Guide(loaded.story, "ending_out")
+    engine = Engine(loaded.story, loaded.program)
+    start = engine.start().state
+
+    def after(*moves: str):
+        state = start
+        for move in moves:
+            state = engine.choose(state, move, render=False).state
+        return guide(state)
+
+    # hall -> shop -> hall -> study -> hall -> door, with the key and then the code
+    assert after() == 5 and after("wait") == 5  # waiting brings nothing nearer
+    assert after("shop") == 4 and after("shop", "buy") == 3
+    assert after("shop", "buy", "study", "read") == 1
+
+
+def test_a_stopped_search_still_finds_no_way_to_an_unreachable_ending() -> None:
+    loaded, found = explored(KNOWN, max_states=8)  # of the 38 there are
+    assert not found.complete
+    assert "ending_treasure" in found.unreached_endings  # coins > 3 with max 3
+    assert {"ending_patience", "ending_lucky"} <= {e.scene for e in found.endings}
+    for item in found.endings:
+        if item.scene != "ending_lucky":  # its die roll needs the seed's draws
+            assert plays_to(loaded, item) == item.scene
+    assert not found.ok
+
+
+@pytest.mark.parametrize("root, doubts", [
+    (KNOWN, []),
+    (GOOD, []),
+    (DETOUR, []),
+    (BROKEN, ["dead-end: scene 'cellar' can be left with no choice",
+              "'count' may be 0 where it divides, in 'ratio = 10 / count'"]),
+    (UNBOUNDED, ["'steps' has no bound to keep it within 1e+15, and 'steps += 1'"]),
+    (STORIES / "lint_cycles", ["automatic-cycle: automatic moves go round in a cycle: "
+                               "b -> c -> b"]),
+])
+def test_what_a_story_proves_about_every_state(root: Path, doubts: list[str]) -> None:
+    from escape_game.explore.safety import prove_safe
+
+    loaded = load_story(root)
+    safety = prove_safe(loaded.story, loaded.program)
+    assert safety.proved == (not doubts), safety.reasons
+    for doubt in doubts:
+        assert any(reason.startswith(doubt) for reason in safety.reasons), safety.reasons
+
+
+@pytest.mark.parametrize("expression, doubt", [
+    ("10 / (d + 1)", ""),  # d is 0 to 5: the divisor 1 to 6
+    ("10 / (d - 1)", "'d - 1' may be 0 where it divides"),
+    ("10 % d", "'d' may be 0 where it divides"),
+    ("d * 300000000000000", "'d * 300000000000000' may go beyond"),
+    ("d * 2 + visits('a')", ""),
+    ("random(1, 6) * 1000", ""),
+])
+def test_numbers_are_bounded_by_declarations_and_literals(expression: str, doubt: str) -> None:
+    from escape_game.explore.safety import prove_safe
+
+    engine = build_engine(
+        {"a": {"text": f"Worked out: {{{expression}}}.", "choices": [
+            {"id": "on", "text": "On", "goto": "end"}]},
+         "end": {"text": "The end.", "ending": {"title": "End"}}},
+        start="a", vars={"d": {"value": 0, "min": 0, "max": 5}})
+    safety = prove_safe(engine.story, engine.program)
+    assert safety.proved == (not doubt), safety.reasons
+    if doubt:
+        assert safety.reasons[0].startswith(doubt)
+
+
+def test_back_at_the_start_is_a_doubt() -> None:
+    from escape_game.explore.safety import prove_safe
+
+    engine = build_engine({"a": {"text": "Start.", "choices": [
+        {"id": "back", "text": "Back", "goto": "back"},
+        {"id": "on", "text": "On", "goto": "end"}]},
+        "end": {"text": "The end.", "ending": {"title": "End"}}}, start="a")
+    safety = prove_safe(engine.story, engine.program)
+    assert not safety.proved
+    assert safety.reasons[0].startswith("back-at-start: choice 'back'")
+
+
+def test_explore_command_proves_what_a_stopped_search_could_not_see(run_cli: RunCli) -> None:
+    done = run_cli("explore", DETOUR, "--max-states", "20")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "incomplete: stopped at 20 states" in done.stdout
+    assert "Out (ending_out), 5 choices (directed search, not the shortest)" in done.stdout
+    assert "proved for every state, reached or not: no dead end" in done.stdout
+    assert "points of no return: not looked for" in done.stdout
+    data = json.loads(run_cli("explore", DETOUR, "--max-states", "20", "--format",
+                              "json").stdout)
+    assert data["ok"] is True and data["complete"] is False
+    assert data["safety"] == {"proved": True, "reasons": []}
+    assert data["directed_states"] > 0
+    assert data["endings"][0]["shortest"] is False
+    unbounded = run_cli("explore", UNBOUNDED, "--max-states", "20")
+    assert unbounded.returncode == 1
+    assert "not proved that no state can fail, because:" in unbounded.stdout

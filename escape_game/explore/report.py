@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from escape_game.explore.crowding import Crowd
+from escape_game.explore.safety import Safety
 from escape_game.model import Story
 
 
@@ -23,7 +24,8 @@ class Move:
 
 @dataclass(frozen=True)
 class Found:
-    """Something the search reached, with the shortest route to it.
+    """Something the search reached, with the route to it (a shortest one unless
+    `shortest` is False).
 
     Attributes:
         kind: "ending", "dead-end", "cycle", "expression", "error" (as
@@ -38,6 +40,8 @@ class Found:
         start_draws: `random()` outcomes drawn while starting.
         seed: a game seed with which the engine draws the route's outcomes (see
             `replay_seed`): 0 for a route that draws none, None when none was found.
+        shortest: whether the route is a shortest one (False for an ending found by
+            the directed search, `directed.reach_ending`).
     """
 
     kind: str
@@ -48,12 +52,14 @@ class Found:
     hint: str = ""
     start_draws: tuple[int, ...] = ()
     seed: int | None = 0
+    shortest: bool = True
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind, "scene": self.scene,
                 "route": [m.choice for m in self.route],
                 "draws": [list(m.draws) for m in self.route],
-                "start_draws": list(self.start_draws), "seed": self.seed}
+                "start_draws": list(self.start_draws), "seed": self.seed,
+                "shortest": self.shortest}
         if self.title:
             data["title"] = self.title
         if self.message:
@@ -81,6 +87,11 @@ class Exploration:
         ranges: for each variable among those reasons, (lowest, highest) value seen.
         crowded: when the search stopped at its cap, the scenes with the most states
             and what their states differ in (see `crowding`).
+        safety: when the search stopped at its cap, whether the story proves that no
+            state can fail (`safety.prove_safe`); None after a complete search, which
+            has seen every state.
+        directed_states: states the directed searches found (each scene the
+            breadth-first search did not reach gets one, `directed.reach`).
     """
 
     states: int
@@ -95,18 +106,25 @@ class Exploration:
     limits: tuple[str, ...]
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     crowded: tuple[Crowd, ...] = ()
+    safety: Safety | None = None
+    directed_states: int = 0
 
     @property
     def ok(self) -> bool:
-        """Complete, with no failure, no point of no return and every ending reached."""
-        return self.complete and not self.failures and not self.no_ending \
-            and not self.unreached_endings
+        """Every ending reached, no failure met, and none possible: the search
+        completed with no point of no return, or the story is proved safe."""
+        if self.failures or self.unreached_endings:
+            return False
+        if self.complete:
+            return not self.no_ending
+        return self.safety is not None and self.safety.proved
 
     def to_dict(self) -> dict:
         """The exploration as JSON-able data."""
         return {
             "ok": self.ok, "complete": self.complete, "stopped": self.stopped,
             "states": self.states, "transitions": self.transitions,
+            "directed_states": self.directed_states,
             "endings": [f.to_dict() for f in self.endings],
             "unreached_endings": list(self.unreached_endings),
             "failures": [f.to_dict() for f in self.failures],
@@ -116,6 +134,8 @@ class Exploration:
             "ranges": {name: list(r) for name, r in self.ranges.items()},
             "crowded": [{"scene": c.scene, "states": c.states, "differ_in": dict(c.atoms)}
                         for c in self.crowded],
+            "safety": None if self.safety is None else {
+                "proved": self.safety.proved, "reasons": list(self.safety.reasons)},
         }
 
 
@@ -128,7 +148,8 @@ def format_exploration(found: Exploration, story: Story) -> str:
         count = len(item.route)
         seed = "" if item.seed == 0 else ", no seed found that draws it" \
             if item.seed is None else f", seed {item.seed}"
-        return f"{count} choice{'s' * (count != 1)}{seed}: {start}{moves}"
+        found_by = "" if item.shortest else " (directed search, not the shortest)"
+        return f"{count} choice{'s' * (count != 1)}{found_by}{seed}: {start}{moves}"
 
     verdict = "complete" if found.complete else f"incomplete: {found.stopped}"
     lines = [f"explored {found.states:,} states ({found.transitions:,} moves): {verdict}",
@@ -139,7 +160,8 @@ def format_exploration(found: Exploration, story: Story) -> str:
     if found.unreached_endings:
         proven = "unreachable" if found.complete else "not reached"
         lines.append(f"  {proven}: " + ", ".join(found.unreached_endings))
-    lines += ["", f"failures: {len(found.failures)}" if found.failures else "failures: none"]
+    met = "met" if found.complete else "met in these states"
+    lines += ["", f"failures: {len(found.failures)}" if found.failures else f"failures: none {met}"]
     for item in found.failures:
         lines.append(f"  {item.kind}: {item.message}")
         if item.hint:
@@ -150,11 +172,15 @@ def format_exploration(found: Exploration, story: Story) -> str:
             where = f"{item.scene}.{choice}" if choice else item.scene
             lines.append(f"    in {where}" + (f" ({origin.path}:{origin.line})" if origin else ""))
         lines.append(f"    shortest route, {route(item)}")
+    if found.safety is not None:
+        lines += ["", *_safety_lines(found.safety)]
     if found.no_ending:
         lines += ["", f"points of no return: {len(found.no_ending)}"]
         for item in found.no_ending:
             lines.append(f"  {item.message}")
             lines.append(f"    shortest route, {route(item)}")
+    if not found.complete:
+        lines += ["", "points of no return: not looked for (that needs a complete search)"]
     if found.unreached_scenes:
         lines += ["", "scenes never reached: " + ", ".join(found.unreached_scenes)]
     if found.limits:
@@ -170,3 +196,12 @@ def format_exploration(found: Exploration, story: Story) -> str:
             plural = 's' * (crowd.states != 1)
             lines.append(f"  {crowd.scene}: {crowd.states:,} state{plural}; {differ}")
     return "\n".join(lines)
+
+
+def _safety_lines(safety: Safety) -> list[str]:
+    if safety.proved:
+        return ["proved for every state, reached or not: no dead end, no cycle of automatic",
+                "moves, no `back` with nowhere to go, no division by zero, no number out of",
+                "range (from each scene's conditions and the declared bounds)"]
+    return ["not proved that no state can fail, because:",
+            *(f"  {reason}" for reason in safety.reasons)]

@@ -23,9 +23,11 @@ from msgspec.structs import replace
 from escape_game.errors import CommandError, EscapeGameError
 from escape_game.explore.analysis import TURNS, Analysis, analyse
 from escape_game.explore.crowding import crowding
+from escape_game.explore.directed import reach
 from escape_game.explore.engines import BranchingEngine, TooManyBranches, replay_seed
 from escape_game.explore.liveness import EXACT, ITEM, TAKEN, TURN, VISITS, Sides
 from escape_game.explore.report import Exploration, Found, Move
+from escape_game.explore.safety import prove_safe
 from escape_game.model import Story
 from escape_game.playtest import classify
 from escape_game.program import Program
@@ -112,6 +114,7 @@ class _Search:
         self.keys: dict[bytes, int] = {}
         self.states: list[GameState | None] = []
         self.scene_of: list[str] = []
+        self.first_in: dict[str, int] = {}  # scene id -> the first state found there
         self.parent = array("q")  # parent state, -1 for a start
         self.move_of = array("q")  # index into self.moves, -1 for a start
         self.moves: list[Move] = []
@@ -152,6 +155,7 @@ class _Search:
             state = replace(state, visits={s: n for s, n in visits.items() if s in self.counted})
         self.states.append(state)
         self.scene_of.append(state.scene)
+        self.first_in.setdefault(state.scene, number)
         self.parent.append(parent)
         self.move_of.append(move)
         if move < 0:
@@ -301,13 +305,29 @@ def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
         first.
     """
     analysis = analyse(story, program)
-    search = _Search(BranchingEngine(story, program), analysis, max_states, progress)
+    engine = BranchingEngine(story, program)
+    search = _Search(engine, analysis, max_states, progress)
     stopped = search.run()
     complete = not stopped
+    found_endings, reached = dict(search.endings), set(search.first_in)
+    safety, directed_states = None, 0
+    if not complete:  # what can still be proved: a route to each scene, and safety
+        safety = prove_safe(story, program)
+        endings_first = sorted(story.scenes, key=lambda s: story.scenes[s].ending is None)
+        for goal in endings_first:
+            if goal in reached:
+                continue
+            directed = reach(story, engine, analysis, goal, max_states)
+            reached.update(directed.first_in)
+            directed_states += len(directed.states)
+            for ending, item in directed.endings.items():
+                found_endings.setdefault(ending, dataclasses.replace(item, shortest=False))
+            for key, item in directed.failures.items():
+                search.failures.setdefault(key, dataclasses.replace(item, shortest=False))
     order = {scene_id: index for index, scene_id in enumerate(story.scenes)}
-    endings = sorted(search.endings.values(), key=lambda f: order[f.scene])
+    endings = sorted(found_endings.values(), key=lambda f: order[f.scene])
     unreached = tuple(s for s, scene in story.scenes.items()
-                      if scene.ending is not None and s not in search.endings)
+                      if scene.ending is not None and s not in found_endings)
     failures = sorted(search.failures.values(), key=lambda f: len(f.route))
     no_ending = sorted(search.no_ending() if complete else [], key=lambda f: len(f.route))
 
@@ -319,9 +339,10 @@ def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
         states=len(search.states), transitions=search.transitions, complete=complete,
         stopped=stopped, endings=seeded(endings), unreached_endings=unreached,
         failures=seeded(failures), no_ending=seeded(no_ending),
-        unreached_scenes=tuple(s for s in story.scenes if s not in set(search.scene_of)),
+        unreached_scenes=tuple(s for s in story.scenes if s not in reached),
         limits=analysis.limits if not complete else (),
         ranges={name: (low, high) for name, (low, high) in search.ranges.items()
                 if low <= high} if not complete else {},
         crowded=crowding(search.keys, search.plans) if not complete else (),
+        safety=safety, directed_states=directed_states,
     )
