@@ -467,3 +467,17 @@ def test_explore_command_proves_what_a_stopped_search_could_not_see(run_cli: Run
     unbounded = run_cli("explore", UNBOUNDED, "--max-states", "20")
     assert unbounded.returncode == 1
     assert "not proved that no state can fail, because:" in unbounded.stdout
+
+
+def test_a_wandering_route_is_cut_to_the_rounds_it_needs() -> None:
+    from escape_game.explore.directed import shorten
+
+    def moves(text: str) -> tuple[Move, ...]:
+        return tuple(Move(choice) for choice in text.split())
+
+    def plays(route: tuple[Move, ...]) -> bool:  # the call comes after two waits
+        return [m.choice for m in route].count("wait") >= 2 and route[-1].choice == "answer"
+
+    wandering = moves("in wait wait wait wait wait look back look back look back answer")
+    assert shorten(wandering, plays) == moves("in wait wait look back answer")
+    assert shorten(moves("in answer"), plays) == moves("in answer")  # plays or not, kept

@@ -17,10 +17,12 @@ from __future__ import annotations
 import ast
 import heapq
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from escape_game.explore.analysis import Analysis
 from escape_game.explore.engines import BranchingEngine, TooManyBranches
+from escape_game.explore.report import Move
 from escape_game.graph import successors
 from escape_game.model import BACK, Story
 from escape_game.state import GameState
@@ -219,3 +221,54 @@ def reach(story: Story, engine: BranchingEngine, analysis: Analysis, goal: str,
             continue  # too many outcomes to play here; other states may lead on
         push(range(before, len(search.states)), 1 - negative_depth)
     return search
+
+
+#: The longest run of moves `shorten` looks for repeats of.
+REPEAT_SIZES = (1, 2, 3, 4)
+
+
+def shorten(route: tuple[Move, ...], plays: Callable[[tuple[Move, ...]], bool]
+            ) -> tuple[Move, ...]:
+    """`route` with moves repeated back to back cut down to as few rounds as still
+    `play` (reach the goal). A greedy search wanders: while
+    nothing it does brings the goal nearer, it goes round a loop as long as the
+    clock moves on ("back", "touch again", "back", "touch again", ...).
+
+    Args:
+        route: the moves found.
+        plays: whether a route reaches the goal when played from the start.
+    """
+    route = tuple(route)
+    changed = True
+    while changed:
+        changed = False
+        for size in REPEAT_SIZES:
+            start = 0
+            while start + 2 * size <= len(route):
+                block, end = route[start:start + size], start + size
+                while route[end:end + size] == block:
+                    end += size
+                rounds = (end - start) // size
+                if rounds == 1:
+                    start += 1
+                    continue
+                kept = _fewest_rounds(rounds, lambda k: plays(
+                    route[:start + k * size] + route[end:]))
+                if kept < rounds:
+                    route, changed = route[:start + kept * size] + route[end:], True
+                start += kept * size  # past the loop: the same loop, shifted, is no other
+    return route
+
+
+def _fewest_rounds(rounds: int, plays: Callable[[int], bool]) -> int:
+    """The fewest rounds of a loop, from 1 up to `rounds`, with which the route still
+    plays, found by bisection: a loop that passes time may be needed a few times (to
+    wait until a call comes), and more rounds than needed are taken to play too."""
+    low, high = 1, rounds  # `high` rounds play
+    while low < high:
+        middle = (low + high) // 2
+        if plays(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return high

@@ -20,10 +20,11 @@ from collections.abc import Callable
 
 from msgspec.structs import replace
 
+from escape_game.engine import Engine
 from escape_game.errors import CommandError, EscapeGameError
 from escape_game.explore.analysis import TURNS, Analysis, analyse
 from escape_game.explore.crowding import crowding
-from escape_game.explore.directed import reach
+from escape_game.explore.directed import reach, shorten
 from escape_game.explore.engines import BranchingEngine, TooManyBranches, replay_seed
 from escape_game.explore.liveness import EXACT, ITEM, TAKEN, TURN, VISITS, Sides
 from escape_game.explore.report import Exploration, Found, Move
@@ -290,6 +291,25 @@ class _Search:
         return list(found.values())
 
 
+def _shortened(story: Story, program: Program, item: Found) -> tuple[Move, ...]:
+    """A directed search's route to an ending, with its wandering cut (`shorten`);
+    a route that draws `random()` outcomes is kept as found."""
+    if item.start_draws or any(move.draws for move in item.route):
+        return item.route
+    engine = Engine(story, program)
+
+    def plays(route: tuple[Move, ...]) -> bool:
+        try:
+            state = engine.start().state
+            for move in route:
+                state = engine.choose(state, move.choice, render=False).state
+        except EscapeGameError:
+            return False
+        return state.scene == item.scene
+
+    return shorten(item.route, plays)
+
+
 def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
             progress: Callable[[int], None] | None = None) -> Exploration:
     """Search every distinct state the story's start can lead to, breadth first.
@@ -321,7 +341,9 @@ def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
             reached.update(directed.first_in)
             directed_states += len(directed.states)
             for ending, item in directed.endings.items():
-                found_endings.setdefault(ending, dataclasses.replace(item, shortest=False))
+                if ending not in found_endings:
+                    found_endings[ending] = dataclasses.replace(
+                        item, route=_shortened(story, program, item), shortest=False)
             for key, item in directed.failures.items():
                 search.failures.setdefault(key, dataclasses.replace(item, shortest=False))
     order = {scene_id: index for index, scene_id in enumerate(story.scenes)}
