@@ -297,6 +297,7 @@ def _assignment(node: ast.stmt, target: ast.AST, kind: str, checker: _Checker,
         hint = did_you_mean(name, names.variables) or "declare it under vars: in story.yaml"
         raise checker.fail(f"unknown variable '{name}'", target, hint, "unknown-variable")
     wanted = names.type_of(name)
+    source = ast.unparse(node)  # as written: checking renames the story's functions
     value_type = checker.check(node.value)
     if value_type != wanted or (kind == "sub" and wanted != NUMBER) or (
             kind == "add" and wanted == BOOL):
@@ -304,7 +305,6 @@ def _assignment(node: ast.stmt, target: ast.AST, kind: str, checker: _Checker,
         raise checker.fail(f"'{name}' holds {wanted}; cannot {verb} {value_type}", node,
                            code="type")
     declared = names.variables[name]
-    source = ast.unparse(node)
     return (kind, name, _compile(node.value), source, declared.min, declared.max)
 
 

@@ -323,8 +323,12 @@ class Engine:
                      if not locked and offer.choice.fallback and not offer.choice.text]
         if automatic:
             if len(passages) > MAX_AUTOMATIC_MOVES:
-                cycle = " -> ".join(dict.fromkeys(p.scene for p in passages[-10:]))
-                raise self._error(target, "", f"automatic moves go round in a cycle: {cycle}",
+                last = [p.scene for p in passages[-10:]]
+                way = " -> ".join(dict.fromkeys(last))
+                what = f"automatic moves go round in a cycle: {way}" \
+                    if len(set(last)) < len(last) else \
+                    f"more than {MAX_AUTOMATIC_MOVES} automatic moves in a row, ending {way}"
+                raise self._error(target, "", what,
                                   "give one of these scenes a choice the player makes")
             return self._take(state, scope, automatic[0], passages, render)
         if not any(not locked for _, locked in offers):

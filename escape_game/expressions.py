@@ -172,6 +172,17 @@ def euros(cents: Any) -> str:
     return f"{sign}€{abs(cents) // 100:,}.{abs(cents) % 100:02d}"
 
 
+def _arithmetic_error(error: Exception, source: str) -> ExpressionError:
+    """A division by zero, or a number too large for Python's floats (say a huge whole
+    number divided, or formatted as money), as the story's error."""
+    if isinstance(error, ZeroDivisionError):
+        return ExpressionError(f"'{source}' divides by zero",
+                               "guard the division with a condition", code="division-by-zero")
+    return ExpressionError(f"'{source}' worked with a number too large to hold",
+                           "give the variables a min and max so they stay small",
+                           code="too-large")
+
+
 def _check_number(value: Any, source: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise ExpressionError(
@@ -210,11 +221,8 @@ class Expression:
         """
         try:
             value = eval(self.code, scope.env(), scope.vars)
-        except ZeroDivisionError:
-            raise ExpressionError(
-                f"'{self.source}' divides by zero", "guard the division with a condition",
-                code="division-by-zero",
-            ) from None
+        except (ArithmeticError, ValueError) as error:  # ValueError: int() of a NaN
+            raise _arithmetic_error(error, self.source) from None
         if self.type is NUMBER:
             _check_number(value, self.source)
         return value
@@ -261,11 +269,8 @@ def _assigned(scope: Scope, kind: str, name: str, code: Any, source: str,
     """The value an assignment stores: computed, clamped to [low, high], checked."""
     try:
         value = eval(code, scope.env(), scope.vars)
-    except ZeroDivisionError:
-        raise ExpressionError(
-            f"'{source}' divides by zero", "guard the division with a condition",
-            code="division-by-zero",
-        ) from None
+    except (ArithmeticError, ValueError) as error:  # ValueError: int() of a NaN
+        raise _arithmetic_error(error, source) from None
     if kind == "add":
         value = scope.vars[name] + value
     elif kind == "sub":

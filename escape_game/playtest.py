@@ -47,13 +47,15 @@ def classify(error: EscapeGameError) -> str:
     """The kind of failure an engine error is: DEAD_END, CYCLE, EXPRESSION or ERROR.
 
     The engine raises a plain `StoryError` for a scene with no choice to take and for
-    automatic moves in a cycle; they are told apart by its wording here, in one place.
+    automatic moves in a cycle (or too many in a row); they are told apart by its
+    wording here, in one place.
     """
     if isinstance(error, ExpressionError):
         return EXPRESSION
     if "offers no choice the player can take" in error.message:
         return DEAD_END
-    if "automatic moves go round in a cycle" in error.message:
+    if "automatic moves go round in a cycle" in error.message or \
+            "automatic moves in a row" in error.message:
         return CYCLE
     return ERROR
 

@@ -266,3 +266,15 @@ def test_random_conditions_agree_between_showing_choosing_and_looking():
             assert looked.choices == step.choices
             assert looked.passages[-1].text == step.passages[-1].text
             step = engine.choose(step.state, step.choices[0].id)
+
+
+def test_too_many_automatic_moves_in_a_row_is_said_as_such() -> None:
+    scenes = {f"s{n}": {"text": "On.", "choices": [
+        {"id": "on", "fallback": True, "goto": f"s{n + 1}" if n < 120 else "end"}]}
+        for n in range(121)}
+    engine = build_engine({
+        "a": {"text": "A hall.", "choices": [{"id": "in", "text": "In", "goto": "s0"}]},
+        **scenes, "end": {"text": "The end.", "ending": {"title": "End"}}}, start="a")
+    state = engine.start().state
+    with pytest.raises(StoryError, match="more than 100 automatic moves in a row, ending"):
+        engine.choose(state, "in")

@@ -126,6 +126,18 @@ def test_non_finite_and_division_by_zero_are_errors_in_play():
                                                         visits={}))
     with pytest.raises(ExpressionError, match="divides by zero"):
         compile_expression("longing / (money - 500)", NAMES).evaluate(scope())
+    # a whole number too large for a float, divided: Python's OverflowError, as ours
+    huge = Names(variables={"n": Variable(value=10**15)})
+    with pytest.raises(ExpressionError, match="too large to hold"):
+        compile_expression("n*n*n*n*n*n*n*n*n*n*n*n*n*n*n*n*n*n*n*n*n / 3", huge).evaluate(
+            Scope(vars={"n": 10**15}, inventory=[], visits={}))
+
+
+def test_an_effect_error_quotes_the_story_not_the_compiled_code():
+    effects = compile_effects("longing = 10 / random(0, 0)", NAMES)
+    with pytest.raises(ExpressionError) as raised:
+        effects.apply(scope())
+    assert raised.value.message == "'longing = 10 / random(0, 0)' divides by zero"
 
 
 def test_effects_assign_clamp_and_move_items():

@@ -30,6 +30,7 @@ import ast
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
+from escape_game.explore.safety import risky_sources
 from escape_game.graph import successors
 from escape_game.model import BACK, CONTINUE_ID, Choice, Story
 from escape_game.program import Program
@@ -145,8 +146,9 @@ def _condition_needs(tree: ast.AST, spans: dict[str, tuple], variables: frozense
 class _Effects:
     """One effect block, parsed, as a transfer function over needs."""
 
-    def __init__(self, source: str, story: Story) -> None:
+    def __init__(self, source: str, story: Story, risky: bool = False) -> None:
         self.steps: list[tuple] = []
+        self.always: set[str] = set()  # read exactly whatever is live after: see `needs`
         text = source.strip()
         if not text:
             return
@@ -168,10 +170,14 @@ class _Effects:
                 amount = -amount
             self.steps.append(("add", target.id, (amount, _span(story, target.id)),
                                read, divisors))
+        if risky:  # a block that may fail on some values: its every read decides that
+            for _, target, _, read, _ in self.steps:
+                self.always |= read | ({target} if target in variables else set())
 
     def before(self, after: Needs) -> Needs:
         """The needs before the block runs, given the needs after it."""
         needs = dict(after)
+        join(needs, dict.fromkeys(self.always, EXACT))
         for kind, target, shift, read, divisors in reversed(self.steps):
             join(needs, dict.fromkeys(divisors, EXACT))
             if target not in needs:
@@ -252,10 +258,13 @@ def needs(story: Story, program: Program | None = None) -> dict[str, Needs]:
              if isinstance(story.manifest.variable(name).value, (int, float))
              and not isinstance(story.manifest.variable(name).value, bool)}
     parsed: dict[str, _Effects] = {}
+    # What may fail on some values (a divisor that may be 0, a sum that may grow too
+    # large) must keep every value it reads, even where nothing else reads them.
+    risky = risky_sources(story, program)
 
     def effects(source: str) -> _Effects:
         if source not in parsed:
-            parsed[source] = _Effects(source, story)
+            parsed[source] = _Effects(source, story, risky=source in risky)
         return parsed[source]
 
     def condition(source: str | None) -> Needs:
@@ -272,13 +281,13 @@ def needs(story: Story, program: Program | None = None) -> dict[str, Needs]:
     base: dict[str, Needs] = {}
     moves: dict[str, list[tuple[_Effects, list[str], str]]] = {}
     for scene_id, scene in story.scenes.items():
-        read = dict.fromkeys(_text_divisors(program, [scene.text], variables), EXACT)
+        read = dict.fromkeys(_text_kept(program, [scene.text], variables, risky), EXACT)
         moves[scene_id] = []
         for owner, choice in offered(story, scene_id):
             join(read, condition(choice.if_))
             join(read, condition(choice.locked_if))
             join(read, dict.fromkeys(
-                _text_divisors(program, [choice.text, choice.reason], variables), EXACT))
+                _text_kept(program, [choice.text, choice.reason], variables, risky), EXACT))
             taken = TAKEN + choice_key(owner, choice.id) if choice.once else ""
             if taken:
                 read[taken] = EXACT
@@ -336,18 +345,23 @@ class Sides:
         return bisect_right(self.lt, value) + bisect_left(self.le, value)
 
 
-def _text_divisors(program: Program | None, sources: list[str],
-                   variables: frozenset[str]) -> set[str]:
+def _text_kept(program: Program | None, sources: list[str], variables: frozenset[str],
+               risky: set[str]) -> set[str]:
+    """What texts' expressions read that must be kept exactly: divisors, and every
+    read of an expression that may fail (`risky`)."""
     if program is None:
         return set()
     from escape_game.stats import walk_text
 
     found: set[str] = set()
     for source in sources:
-        if not source or "/" not in source and "%" not in source:
+        if not source or "{" not in source or (
+                "/" not in source and "%" not in source and not risky):
             continue
         for kind, value in walk_text(program.text(source)):
             if kind != "literal":
                 text = value.source.strip().replace("\n", " ")
-                found |= divisor_reads(ast.parse(text, "<story>", "eval"), variables)
+                tree = ast.parse(text, "<story>", "eval")
+                found |= reads(tree, variables) if value.source in risky else \
+                    divisor_reads(tree, variables)
     return found

@@ -160,8 +160,8 @@ def format_exploration(found: Exploration, story: Story) -> str:
     if found.unreached_endings:
         proven = "unreachable" if found.complete else "not reached"
         lines.append(f"  {proven}: " + ", ".join(found.unreached_endings))
-    met = "met" if found.complete else "met in these states"
-    lines += ["", f"failures: {len(found.failures)}" if found.failures else f"failures: none {met}"]
+    none = "none" if found.complete else "none in the states searched"
+    lines += ["", f"failures: {len(found.failures)}" if found.failures else f"failures: {none}"]
     for item in found.failures:
         lines.append(f"  {item.kind}: {item.message}")
         if item.hint:
@@ -171,7 +171,7 @@ def format_exploration(found: Exploration, story: Story) -> str:
             origin = story.origin(item.scene, choice) or story.origin(item.scene)
             where = f"{item.scene}.{choice}" if choice else item.scene
             lines.append(f"    in {where}" + (f" ({origin.path}:{origin.line})" if origin else ""))
-        lines.append(f"    shortest route, {route(item)}")
+        lines.append(f"    {'shortest route' if item.shortest else 'route'}, {route(item)}")
     if found.safety is not None:
         lines += ["", *_safety_lines(found.safety)]
     if found.no_ending:
@@ -202,6 +202,7 @@ def _safety_lines(safety: Safety) -> list[str]:
     if safety.proved:
         return ["proved for every state, reached or not: no dead end, no cycle of automatic",
                 "moves, no `back` with nowhere to go, no division by zero, no number out of",
-                "range (from each scene's conditions and the declared bounds)"]
+                "range (from each scene's conditions and the declared bounds, for games of",
+                "under a billion moves)"]
     return ["not proved that no state can fail, because:",
             *(f"  {reason}" for reason in safety.reasons)]

@@ -28,7 +28,7 @@ from escape_game.explore.directed import reach, shorten
 from escape_game.explore.engines import BranchingEngine, TooManyBranches, replay_seed
 from escape_game.explore.liveness import EXACT, ITEM, TAKEN, TURN, VISITS, Sides
 from escape_game.explore.report import Exploration, Found, Move
-from escape_game.explore.safety import prove_safe
+from escape_game.explore.safety import Safety, prove_safe
 from escape_game.model import Story
 from escape_game.playtest import classify
 from escape_game.program import Program
@@ -243,7 +243,7 @@ class _Search:
         queue = deque(range(len(self.states)))
         while queue:
             if len(self.states) >= self.max_states:
-                return f"stopped at {self.max_states:,} states (--max-states)"
+                return f"stopped at its cap of {self.max_states:,} states (--max-states)"
             number = queue.popleft()
             before = len(self.states)
             try:
@@ -346,6 +346,9 @@ def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
                         item, route=_shortened(story, program, item), shortest=False)
             for key, item in directed.failures.items():
                 search.failures.setdefault(key, dataclasses.replace(item, shortest=False))
+    if safety is not None and safety.proved and search.failures:  # never expected
+        safety = Safety(False, ("a failure was met in a state the proof covers, so the "
+                                "proof is wrong here: please report it",))
     order = {scene_id: index for index, scene_id in enumerate(story.scenes)}
     endings = sorted(found_endings.values(), key=lambda f: order[f.scene])
     unreached = tuple(s for s, scene in story.scenes.items()

@@ -18,6 +18,7 @@ to, an item that is never gained is never held, and in a scene's own choices and
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -116,8 +117,11 @@ def clamp(value, low, high):
 
 def _numbers(literals: Iterable, low, high, integer: bool) -> tuple:
     """Bounds, literals within them, and a point between and beyond each."""
-    points = sorted({v for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)
-                     and (low is None or v >= low) and (high is None or v <= high)}
+    numbers = {v for v in literals if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if integer:  # a whole-number term never equals 0.5: try the whole numbers about it
+        numbers |= {f(v) for v in numbers for f in (math.floor, math.ceil)}
+    points = sorted({v for v in numbers
+                     if (low is None or v >= low) and (high is None or v <= high)}
                     | {b for b in (low, high) if b is not None})
     if not points:
         return (low if low is not None else high if high is not None else 0,)

@@ -78,14 +78,16 @@ def automatic_cycles(checker) -> list[Diagnostic]:
     certain: dict[str, str] = {}
     possible: dict[str, list[str]] = {}
     for scene_id, offers in checker.graph.offers.items():
-        automatic = [o for o in offers if o.automatic and o.choice.goto in checker.story.scenes]
+        automatic = [o for o in offers if o.automatic]
         if not automatic or any(not o.choice.fallback and o.unconditional
                                 and not o.choice.once for o in offers):
             continue  # no automatic move, or a choice always open that stops them
-        possible[scene_id] = [o.choice.goto for o in automatic]
+        # `goto: back` goes to any scene leading here: the graph's moves resolve it
+        possible[scene_id] = [target for target, offer in checker.graph.moves[scene_id]
+                              if any(offer is o for o in automatic)]
         first = automatic[0]
         if all(o.choice.fallback for o in offers) and first.unconditional \
-                and not first.choice.once:
+                and not first.choice.once and first.choice.goto in checker.story.scenes:
             certain[scene_id] = first.choice.goto
     order = checker.order.__getitem__
     out = []
@@ -124,12 +126,13 @@ def dead_ends(checker) -> list[Diagnostic]:
         if revisitable is None and any(offer.choice.once for offer in offers):
             revisitable = checker.graph.revisitable()
         formulas = []
-        for offer in offers:
+        for index, offer in enumerate(offers):
             choice = offer.choice
             risky = choice.once and (offer.owner != scene_id or scene_id in revisitable)
             formulas.append(conjoin(
-                checker.formula(choice.if_) if choice.if_ is not None else TRUE,
-                negate(checker.formula(choice.locked_if)) if choice.locked_if else TRUE,
+                _drawn(checker, choice.if_, (index, "if")),
+                negate(_drawn(checker, choice.locked_if, (index, "lock")))
+                if choice.locked_if else TRUE,
                 negate(("atom", ("taken", offer.owner, choice.id))) if risky else TRUE))
         if TRUE in formulas:
             continue
@@ -146,6 +149,28 @@ def dead_ends(checker) -> list[Diagnostic]:
     return out
 
 
+
+
+def _drawn(checker, source: str | None, where: tuple) -> tuple:
+    """The formula of a condition in one place of a scene. The engine draws each
+    condition's `random()` outcomes apart (`engine.CONDITION_DRAWS`), so an atom that
+    draws is a fresh one here: `random(1, 2) == 1` as one choice's `if` and as
+    another's `locked_if` can both come out true."""
+    if source is None:
+        return TRUE
+    formula = checker.formula(source)
+    return _fresh(formula, where) if "random" in source else formula
+
+
+def _fresh(formula: tuple, where: tuple) -> tuple:
+    kind = formula[0]
+    if kind == "atom":
+        return ("atom", (formula[1], where))
+    if kind in ("and", "or"):
+        return (kind, tuple(_fresh(part, where) for part in formula[1]))
+    if kind == "not":
+        return ("not", _fresh(formula[1], where))
+    return formula
 
 
 def _certain_cycle(start: str, certain: dict[str, str]) -> list[str]:
