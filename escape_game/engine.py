@@ -204,6 +204,9 @@ class Engine:
 
     def _offer(self, state: GameState, scope: Scope, choice_id: str) -> _Offer:
         """The offer `choice_id` names in `state`, checked as `_offers` would show it."""
+        if self.story.scenes[state.scene].ending is not None:
+            raise CommandError("the story has ended: there are no more choices",
+                               "start a new game, or load a save")
         for candidate in self._candidates(state.scene):
             if candidate.offer.choice.id != choice_id or not self._visible(candidate, state, scope):
                 continue

@@ -29,6 +29,8 @@ MAX_SOURCE = 2000
 MAX_DEPTH = 40
 #: Largest number literal or result accepted (beyond it: an error, never a hang).
 MAX_NUMBER = 10**15
+#: The longest text a variable may hold, in characters.
+MAX_TEXT = 100_000
 
 NUMBER, BOOL, TEXT = "number", "true/false", "text"
 
@@ -275,6 +277,11 @@ def _assigned(scope: Scope, kind: str, name: str, code: Any, source: str,
         value = scope.vars[name] + value
     elif kind == "sub":
         value = scope.vars[name] - value
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise ExpressionError(f"'{source}' made a text of {len(value):,} characters, longer "
+                              f"than the language allows ({MAX_TEXT:,})",
+                              "build text from a few literals, not from itself in a loop",
+                              code="too-long")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if low is not None and value < low:
             value = low

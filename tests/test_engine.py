@@ -278,3 +278,14 @@ def test_too_many_automatic_moves_in_a_row_is_said_as_such() -> None:
     state = engine.start().state
     with pytest.raises(StoryError, match="more than 100 automatic moves in a row, ending"):
         engine.choose(state, "in")
+
+
+def test_no_choice_is_taken_at_an_ending_not_even_a_location_one() -> None:
+    engine = build_engine({
+        "a": {"text": "A hall.", "choices": [{"id": "out", "text": "Out", "goto": "end"}]},
+        "end": {"text": "The end.", "ending": {"title": "End"}}},
+        start="a", locations={"room": {"name": "Room", "region": "r", "choices": [
+            {"id": "phone", "text": "Phone", "goto": "a"}]}})
+    ended = engine.choose(engine.start().state, "out").state
+    with pytest.raises(CommandError, match="the story has ended"):
+        engine.choose(ended, "phone")

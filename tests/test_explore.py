@@ -30,6 +30,21 @@ def explored(root: Path, **options):
     return loaded, explore(loaded.story, loaded.program, **options)
 
 
+def written(tmp_path: Path, scenes: dict, **manifest: object):
+    """A story written out as YAML and loaded, as an author's would be (the loader
+    compiles every piece, which `check`'s logic reads)."""
+    import yaml
+
+    from tests.support import BASE_MANIFEST
+
+    root = tmp_path / "story"
+    (root / "scenes").mkdir(parents=True)
+    (root / "story.yaml").write_text(yaml.safe_dump({**BASE_MANIFEST, **manifest}))
+    located = {scene_id: {"location": "room", **scene} for scene_id, scene in scenes.items()}
+    (root / "scenes" / "all.yaml").write_text(yaml.safe_dump(located))
+    return load_story(root)
+
+
 def routes(found) -> dict[str, list[str]]:
     return {item.scene: [str(move) for move in item.route] for item in found}
 
@@ -426,11 +441,12 @@ def test_what_a_story_proves_about_every_state(root: Path, doubts: list[str]) ->
     ("d * 2 + visits('a')", ""),
     ("random(1, 6) * 1000", ""),
 ])
-def test_numbers_are_bounded_by_declarations_and_literals(expression: str, doubt: str) -> None:
+def test_numbers_are_bounded_by_declarations_and_literals(
+        expression: str, doubt: str, tmp_path: Path) -> None:
     from escape_game.explore.safety import prove_safe
 
-    engine = build_engine(
-        {"a": {"text": f"Worked out: {{{expression}}}.", "choices": [
+    engine = written(
+        tmp_path, {"a": {"text": f"Worked out: {{{expression}}}.", "choices": [
             {"id": "on", "text": "On", "goto": "end"}]},
          "end": {"text": "The end.", "ending": {"title": "End"}}},
         start="a", vars={"d": {"value": 0, "min": 0, "max": 5}})
@@ -440,10 +456,10 @@ def test_numbers_are_bounded_by_declarations_and_literals(expression: str, doubt
         assert safety.reasons[0].startswith(doubt)
 
 
-def test_back_at_the_start_is_a_doubt() -> None:
+def test_back_at_the_start_is_a_doubt(tmp_path: Path) -> None:
     from escape_game.explore.safety import prove_safe
 
-    engine = build_engine({"a": {"text": "Start.", "choices": [
+    engine = written(tmp_path, {"a": {"text": "Start.", "choices": [
         {"id": "back", "text": "Back", "goto": "back"},
         {"id": "on", "text": "On", "goto": "end"}]},
         "end": {"text": "The end.", "ending": {"title": "End"}}}, start="a")
@@ -532,6 +548,27 @@ _DOUBTED = {
             {"id": "up", "text": "Up", "do": "f = 1000000000000000", "goto": "a"},
             {"id": "out", "text": "Out", "goto": "end"}]}},
         {"f": 1.5}, "'f * f' may go beyond 1e+15"),
+    "text added to itself with +=": (
+        {"a": {"text": "An echo: {echo}.", "choices": [
+            {"id": "shout", "text": "Shout", "do": "echo += echo", "goto": "a"},
+            {"id": "out", "text": "Out", "goto": "end"}]}},
+        {"echo": "hey"}, "text 'echo' is built from text that can grow"),
+    "text compared by order": (
+        {"a": {"text": "The sign says {t}.", "choices": [
+            {"id": "tick", "text": "Tick", "if": "t <= 'm'", "do": "n += 1", "goto": "a"},
+            {"id": "swap", "text": "Swap", "if": "t <= 'm' and n >= 100", "do": "t = u",
+             "goto": "a"},
+            {"id": "out", "text": "Out", "if": "t == 'a'", "goto": "end"}]}},
+        {"t": "a", "u": "z", "n": {"value": 0, "min": 0, "max": 1000}}, "dead-end: scene 'a'"),
+    "floor division by a decimal": (
+        {"a": {"text": "Each tenth weighs {1 / (tenths // 0.1 - 9)}.", "choices": [
+            {"id": "out", "text": "Out", "goto": "end"}]}},
+        {"tenths": {"value": 1, "min": 1, "max": 1}}, "'tenths // 0.1 - 9' may be 0"),
+    "the same random() twice in one condition": (
+        {"a": {"text": "Two coins.", "choices": [
+            {"id": "catch", "text": "Catch", "if": "random(1, 2) == 1 or not random(1, 2) == 1",
+             "goto": "end"}]}},
+        {}, "dead-end: scene 'a'"),
     "text that doubles": (
         {"a": {"text": "An echo.", "choices": [
             {"id": "shout", "text": "Shout", "do": "echo = echo + echo", "goto": "a"},
@@ -541,20 +578,20 @@ _DOUBTED = {
 
 
 @pytest.mark.parametrize("name", list(_DOUBTED))
-def test_what_once_broke_the_proof_is_doubted(name: str) -> None:
+def test_what_once_broke_the_proof_is_doubted(name: str, tmp_path: Path) -> None:
     from escape_game.explore.safety import prove_safe
 
     scenes, variables, doubt = _DOUBTED[name]
-    engine = build_engine({**scenes, **_END}, start="a", vars=variables)
+    engine = written(tmp_path, {**scenes, **_END}, start="a", vars=variables)
     safety = prove_safe(engine.story, engine.program)
     assert not safety.proved
     assert any(reason.startswith(doubt) for reason in safety.reasons), safety.reasons
 
 
-def test_a_complete_search_keeps_what_a_failing_sum_reads() -> None:
+def test_a_complete_search_keeps_what_a_failing_sum_reads(tmp_path: Path) -> None:
     """`b` is only shown, so nothing reads it; but `b = a * a` fails once `a` is large,
     so states that differ in `a` must stay apart or the failure is merged away."""
-    engine = build_engine({
+    engine = written(tmp_path, {
         "a": {"text": "B is {b}.", "choices": [
             {"id": "grow", "text": "Grow", "do": "x = 100000000", "goto": "a"},
             {"id": "square", "text": "Square", "do": "b = x * x", "goto": "a"},
@@ -565,3 +602,46 @@ def test_a_complete_search_keeps_what_a_failing_sum_reads() -> None:
     [failure] = found.failures
     assert failure.kind == "expression" and "'b = x * x' gave 1e+16" in failure.message
     assert [m.choice for m in failure.route] == ["grow", "square"]
+
+
+@pytest.mark.parametrize("scenes, variables, failure", [
+    ({"a": {"text": "Twice the pot is {x + x}.", "choices": [  # text only shows, but may fail
+        {"id": "win", "text": "Win", "do": "x = 900000000000000", "goto": "a"},
+        {"id": "out", "text": "Out", "goto": "end"}]}},
+     {"x": {"value": 0, "min": 0, "max": 900000000000000}}, "'x + x' gave 1.8e+15"),
+    ({"a": {"text": "The ratio is {1 / (visits('a') - 3)}.", "choices": [  # a count in text
+        {"id": "stay", "text": "Stay", "goto": "a"},
+        {"id": "out", "text": "Out", "goto": "end"}]}},
+     {}, "divides by zero"),
+    ({"a": {"text": "Pick a weight.", "choices": [  # 0.4 - 0.1 is not 0.3 in floats
+        {"id": "light", "text": "Light", "do": "x = 0.2", "goto": "s"},
+        {"id": "heavy", "text": "Heavy", "do": "x = 0.3", "goto": "s"}]},
+      "s": {"text": "A scale.", "choices": [
+          {"id": "add", "text": "Add a tenth", "do": "x += 0.1", "goto": "t"}]},
+      "t": {"text": "The needle.", "choices": [
+          {"id": "on", "text": "On", "if": "x < 0.4", "goto": "end"}]}},
+     {"x": {"value": 0.0, "min": 0, "max": 1}}, "offers no choice the player can take"),
+    ({"a": {"text": "An echo: {echo}.", "choices": [  # the language's longest text
+        {"id": "shout", "text": "Shout", "do": "echo += echo", "goto": "a"},
+        {"id": "out", "text": "Out", "goto": "end"}]}},
+     {"echo": "hey"}, "longer than the language allows (100,000)"),
+])
+def test_a_complete_search_finds_what_once_was_merged_away(
+        scenes, variables, failure, tmp_path: Path) -> None:
+    engine = written(tmp_path, {**scenes, **_END}, start="a", vars=variables)
+    found = explore(engine.story, engine.program)
+    assert found.complete
+    assert any(failure in item.message for item in found.failures), found.failures
+
+
+def test_a_long_chain_of_automatic_moves_is_a_doubt_not_a_crash(tmp_path: Path) -> None:
+    from escape_game.explore.safety import prove_safe
+
+    chain = {f"s{n}": {"text": "On.", "choices": [
+        {"id": "on", "fallback": True, "goto": f"s{n + 1}" if n < 1499 else "end"}]}
+        for n in range(1500)}
+    engine = written(tmp_path, {"a": {"text": "A hall.", "choices": [
+        {"id": "in", "text": "In", "goto": "s0"}, {"id": "out", "text": "Out", "goto": "end"}]},
+        **chain, **_END}, start="a")
+    safety = prove_safe(engine.story, engine.program)
+    assert any("one another 1500 times" in reason for reason in safety.reasons)

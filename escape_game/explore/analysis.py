@@ -150,6 +150,26 @@ def _sources(story: Story) -> Iterator[tuple[str, str, str, str]]:
     yield from of_choices(story.manifest.choices, "*", "")
 
 
+def _text_sources(story: Story, program: Program | None) -> Iterator[tuple[str, str, str, str]]:
+    """Text expressions that may fail (a divisor, or one `safety` doubts), as
+    `_sources` gives conditions: the counts they read decide whether they fail."""
+    if program is None:
+        return
+    from escape_game.explore.safety import risky_sources
+    from escape_game.stats import walk_text
+
+    risky = risky_sources(story, program)
+    for scene_id, scene in story.scenes.items():
+        texts = [scene.text, *(c.text for c in scene.choices), *(c.reason for c in scene.choices)]
+        for text in filter(None, texts):
+            if "{" not in text:
+                continue
+            for kind, value in walk_text(program.text(text)):
+                if kind != "literal" and (value.source in risky or "/" in value.source
+                                          or "%" in value.source):
+                    yield "eval", value.source, f"{scene_id} (text)", scene_id
+
+
 def _cyclic(story: Story) -> set[str]:
     """Scenes that can be entered again and again (on a cycle, conditions ignored)."""
     out = successors(story)
@@ -195,7 +215,7 @@ def analyse(story: Story, program: Program | None = None) -> Analysis:
     growth: dict[str, str] = {}
     cyclic = _cyclic(story)
     offered_in_loop = any(s in cyclic for s in story.scenes)
-    for mode, source, where, scene in _sources(story):
+    for mode, source, where, scene in [*_sources(story), *_text_sources(story, program)]:
         tree = _parse(source, mode)
         if tree is None:
             continue

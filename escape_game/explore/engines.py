@@ -18,6 +18,7 @@ from msgspec.structs import replace
 
 from escape_game.engine import Engine, Step
 from escape_game.errors import EscapeGameError
+from escape_game.explore.safety import risky_sources
 from escape_game.expressions import ExpressionError, Scope
 from escape_game.model import Story
 from escape_game.program import Program
@@ -74,7 +75,8 @@ class BranchingEngine(Engine):
         self._drawn: dict[tuple[int, int], int] = {}
         self._shown_only: dict[str, bool] = {}
         self.fast = not any(_calls_random(source) for source in _conditions(story))
-        self.render = any(can_fail(program.text(source), story)
+        self.risky = risky_sources(story, program)
+        self.render = any(can_fail(program.text(source), story, self.risky)
                           for source in _texts(story))
 
     def _render(self, source: str, scope: Scope, state: GameState) -> str:
@@ -83,7 +85,7 @@ class BranchingEngine(Engine):
         shown_only = self._shown_only.get(source)
         if shown_only is None:
             shown_only = self._shown_only[source] = not can_fail(
-                self.program.text(source), self.story)
+                self.program.text(source), self.story, self.risky)
         return "" if shown_only else super()._render(source, scope, state)
 
     def open_offers(self, state: GameState) -> list:
@@ -196,28 +198,20 @@ def _tree(source: str) -> ast.AST:
     return ast.parse(source.strip().replace("\n", " "), "<story>", "eval")
 
 
-def can_fail(text, story: Story) -> bool:
-    """Whether rendering a compiled text can raise or draw: it divides, multiplies,
-    adds a variable with no bounds, or calls `random()` (whose draws a replay must
-    repeat). Other text only shows, so the search need not render it."""
+def can_fail(text, story: Story, risky: set[str]) -> bool:
+    """Whether rendering a compiled text can raise or draw: it holds an expression
+    that may fail (`risky`, from `safety.risky_sources`), or calls `random()` (whose
+    draws a replay must repeat). Other text only shows, so the search need not render
+    it."""
     from escape_game.stats import walk_text
 
-    unbounded = {name for name in story.manifest.vars
-                 if story.manifest.variable(name).min is None
-                 or story.manifest.variable(name).max is None}
     for kind, value in walk_text(text):
         if kind == "literal":
             continue
-        for node in ast.walk(_tree(value.source)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id == "random":
-                return True
-            if isinstance(node, ast.BinOp):
-                if not isinstance(node.op, (ast.Add, ast.Sub)):
-                    return True
-                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-                if names & unbounded:
-                    return True
+        if value.source in risky or "random" in value.source and any(
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "random" for node in ast.walk(_tree(value.source))):
+            return True
     return False
 
 

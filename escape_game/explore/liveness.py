@@ -187,12 +187,18 @@ class _Effects:
             elif kind == "set":
                 del needs[target]
                 join(needs, dict.fromkeys(read, EXACT))
-            elif shift[0] is None or needs[target] is EXACT:
+            elif shift[0] is None or needs[target] is EXACT or not _whole(shift[0], needs[target]):
                 needs[target] = EXACT
                 join(needs, dict.fromkeys(read, EXACT))
             else:
                 needs[target] = _shifted(needs[target], *shift)
         return needs
+
+
+def _whole(amount: float, boundaries: frozenset) -> bool:
+    """Whether `amount` and every boundary are whole numbers: only then is moving a
+    boundary back exact (0.4 - 0.1 is 0.30000000000000004, not 0.3)."""
+    return float(amount).is_integer() and all(float(v).is_integer() for v, _ in boundaries)
 
 
 def _shifted(boundaries: frozenset, amount: float, span: tuple) -> frozenset:

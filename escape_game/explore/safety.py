@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from escape_game.engine import MAX_AUTOMATIC_MOVES
-from escape_game.expressions import MAX_NUMBER
+from escape_game.expressions import MAX_NUMBER, MAX_TEXT
 from escape_game.model import BACK, Story
 from escape_game.program import Program
 
@@ -96,18 +96,21 @@ def _long_chains(checker) -> Iterator[str]:
     automatic = {scene: [target for target, offer in checker.graph.moves[scene]
                          if offer.automatic]
                  for scene in checker.graph.offers}
-    longest: dict[str, int] = {}
-
-    def chain(scene: str) -> int:  # no cycles here (checked first), so this ends
-        if scene not in longest:
-            longest[scene] = 0
-            longest[scene] = max((1 + chain(t) for t in automatic.get(scene, ())), default=0)
-        return longest[scene]
-
-    for scene in automatic:
-        if chain(scene) >= MAX_AUTOMATIC_MOVES - 1:
-            yield (f"automatic-chain: from scene '{scene}' automatic moves can follow "
-                   f"one another {longest[scene]} times, and the engine stops after "
+    longest: dict[str, int] = {}  # scene -> the most automatic moves from it
+    for first in automatic:  # no cycles here (checked first): a depth-first walk ends
+        stack = [(first, iter(automatic.get(first, ())))]
+        while stack:
+            scene, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                longest[scene] = max((1 + longest[t] for t in automatic.get(scene, ())),
+                                     default=0)
+            elif target not in longest:
+                stack.append((target, iter(automatic.get(target, ()))))
+        if longest[first] >= MAX_AUTOMATIC_MOVES - 1:
+            yield (f"automatic-chain: from scene '{first}' automatic moves can follow "
+                   f"one another {longest[first]} times, and the engine stops after "
                    f"{MAX_AUTOMATIC_MOVES}")
             return
 
@@ -152,9 +155,11 @@ def _stored(statement: ast.Assign | ast.AugAssign, story: Story,
     value = _interval(statement.value, bounds, doubts)
     target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
     name = target.id
-    if name in growing and any(isinstance(node, ast.Name) and node.id in growing
-                               for node in ast.walk(statement.value)):
-        doubts.append(f"text '{name}' is built from text that can grow, without limit")
+    if name in growing and (isinstance(statement, ast.AugAssign) or any(
+            isinstance(node, ast.Name) and node.id in growing
+            for node in ast.walk(statement.value))):
+        doubts.append(f"text '{name}' is built from text that can grow, past the "
+                      f"{MAX_TEXT:,} characters a text may hold")
     if value is None or name not in bounds:
         return
     if isinstance(statement, ast.AugAssign):
@@ -263,12 +268,17 @@ def _variable_bounds(story: Story) -> dict[str, Interval]:
 
 
 def _growing_texts(story: Story) -> set[str]:
-    """Text variables assigned something other than a literal somewhere."""
+    """Text variables assigned something other than a literal, or added to."""
     texts = {name for name in story.manifest.vars
              if isinstance(story.manifest.variable(name).value, str)}
-    return {statement.targets[0].id for statement in _assignments(story)
-            if isinstance(statement, ast.Assign) and statement.targets[0].id in texts
-            and not isinstance(statement.value, ast.Constant)}
+    growing = set()
+    for statement in _assignments(story):
+        target = statement.targets[0] if isinstance(statement, ast.Assign) \
+            else statement.target
+        if target.id in texts and (isinstance(statement, ast.AugAssign)
+                                   or not isinstance(statement.value, ast.Constant)):
+            growing.add(target.id)
+    return growing
 
 
 def _literal(node: ast.AST) -> float | None:
@@ -343,7 +353,8 @@ def _arithmetic(node: ast.BinOp, left: Interval, right: Interval, doubts: list[s
         return -largest, largest
     low, high = _hull([a / b for a in left for b in right])
     if isinstance(node.op, ast.FloorDiv) and math.isfinite(low) and math.isfinite(high):
-        return float(math.floor(low)), float(math.floor(high))
+        # floats divide inexactly: 1 // 0.1 is 9.0, while floor(1 / 0.1) is 10
+        return float(math.floor(low)) - 1, float(math.floor(high)) + 1
     return low, high
 
 

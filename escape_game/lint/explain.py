@@ -55,7 +55,7 @@ def _reason(part: Formula, domains: Domains, here: str) -> str:
     if term[0] in ("visits", "turns"):
         return f"{term[0]}() is never below 0"
     name = term[1]
-    declared = domains.story.manifest.vars[name]
+    declared = domains.story.manifest.variable(name)
     if name not in domains.facts.changed:
         held = sorted({clamp(v, declared.min, declared.max)
                        for v in (declared.value, *domains.facts.set_values.get(name, ()))},

@@ -99,11 +99,16 @@ class Domains:
         if isinstance(initial, bool):
             return (False, True)
         if isinstance(initial, str):
-            return tuple({initial, *assigned, *(v for v in literals if isinstance(v, str)),
-                          OTHER_TEXT})
+            texts = {initial, *assigned, *(v for v in literals if isinstance(v, str))}
+            # for `<` and `>` on text: a text just after each, and one after them all
+            return tuple(texts | {t + "\x00" for t in texts} | {OTHER_TEXT, _LAST_TEXT})
         numeric = {v for v in literals | assigned | {initial}
                    if isinstance(v, (int, float)) and not isinstance(v, bool)}
         return _numbers(numeric, declared.min, declared.max, integer=False)
+
+
+#: A text that sorts after every text a story writes.
+_LAST_TEXT = "\U0010ffff"
 
 
 def clamp(value, low, high):

@@ -8,6 +8,8 @@ checker that holds the story, its graph (`graph`) and its condition logic.
 
 from __future__ import annotations
 
+import itertools
+
 from escape_game.errors import Diagnostic
 from escape_game.lint.formula import TRUE, conjoin, negate
 from escape_game.lint.graph import components
@@ -159,17 +161,19 @@ def _drawn(checker, source: str | None, where: tuple) -> tuple:
     if source is None:
         return TRUE
     formula = checker.formula(source)
-    return _fresh(formula, where) if "random" in source else formula
+    return _fresh(formula, where, itertools.count()) if "random" in source else formula
 
 
-def _fresh(formula: tuple, where: tuple) -> tuple:
+def _fresh(formula: tuple, where: tuple, numbers) -> tuple:
+    """`formula` with each atom made its own, numbered in order: even the same
+    `random(1, 2) == 1` twice in one condition draws twice."""
     kind = formula[0]
     if kind == "atom":
-        return ("atom", (formula[1], where))
+        return ("atom", (formula[1], where, next(numbers)))
     if kind in ("and", "or"):
-        return (kind, tuple(_fresh(part, where) for part in formula[1]))
+        return (kind, tuple(_fresh(part, where, numbers) for part in formula[1]))
     if kind == "not":
-        return ("not", _fresh(formula[1], where))
+        return ("not", _fresh(formula[1], where, numbers))
     return formula
 
 
