@@ -106,6 +106,12 @@ class _Candidate:
 CONDITION_DRAWS = 1 << 20
 TEXT_DRAWS = 1 << 40
 DRAWS_APART = 64
+#: Each scene's conditions and text draw from a range of their own, so that scenes
+#: passed through in one move (automatic moves) never share a draw: scene number n's
+#: conditions from CONDITION_DRAWS + n * SCENE_CONDITIONS_APART, its text (and then
+#: its choices' text) from TEXT_DRAWS + n * SCENE_TEXT_APART.
+SCENE_CONDITIONS_APART = 1 << 16
+SCENE_TEXT_APART = 1 << 20
 
 
 def _drawn(expression: Expression, scope: Scope, first_draw: int):
@@ -131,6 +137,7 @@ class Engine:
         manifest = story.manifest
         self.initial_vars = {name: manifest.variable(name).value for name in manifest.vars}
         self._candidate_cache: dict[str, tuple[_Candidate, ...]] = {}
+        self._number = {scene_id: n for n, scene_id in enumerate(story.scenes)}
         self._continue = {
             scene_id: (Choice(id=CONTINUE_ID, text="Continue", goto=scene.next),)
             for scene_id, scene in story.scenes.items()
@@ -273,7 +280,8 @@ class Engine:
                 choice_key(offer.owner, offer.choice.id),
                 condition(offer.choice.if_) if offer.choice.if_ is not None else None,
                 condition(offer.choice.locked_if) if offer.choice.locked_if is not None else None,
-                CONDITION_DRAWS + index * DRAWS_APART,
+                CONDITION_DRAWS + self._number[scene_id] * SCENE_CONDITIONS_APART
+                + index * DRAWS_APART,
             )
             for index, offer in enumerate(offers)
         )
@@ -314,6 +322,7 @@ class Engine:
             taken=state.taken, turn=state.turn, seed=state.seed, came_from=came_from,
         )
         scope.vars, scope.inventory = dict(scope.vars), list(scope.inventory)
+        effect_draws = scope.draws  # an automatic move's effects draw on from here
         if render:
             passages.append(self._passage(target, scope, state))
         else:
@@ -333,6 +342,7 @@ class Engine:
                     f"more than {MAX_AUTOMATIC_MOVES} automatic moves in a row, ending {way}"
                 raise self._error(target, "", what,
                                   "give one of these scenes a choice the player makes")
+            scope.draws = effect_draws  # the same whether the text was rendered or not
             return self._take(state, scope, automatic[0], passages, render)
         if not any(not locked for _, locked in offers):
             raise self._error(target, "", f"scene '{target}' offers no choice the player can take",
@@ -347,7 +357,8 @@ class Engine:
         location = scene.location or self._location_of(state.came_from)
         place = self.story.manifest.locations.get(location)
         title = scene.title or (place.name if place else "")
-        scope.draws = TEXT_DRAWS  # the text's draws, and then its choices'
+        # the text's draws, and then its choices'
+        scope.draws = TEXT_DRAWS + self._number[scene_id] * SCENE_TEXT_APART
         return Passage(scene_id, title, location, self._render(scene.text, scope, state),
                        scene.ending, tuple(scope.gained), tuple(scope.lost))
 

@@ -289,3 +289,20 @@ def test_no_choice_is_taken_at_an_ending_not_even_a_location_one() -> None:
     ended = engine.choose(engine.start().state, "out").state
     with pytest.raises(CommandError, match="the story has ended"):
         engine.choose(ended, "phone")
+
+
+def test_automatic_moves_draw_alike_whether_text_is_rendered_or_not() -> None:
+    """A replay (render=False) must rebuild the state a player's move built: the
+    effects of automatic moves draw from their own count, never from the text's."""
+    engine = build_engine({
+        "a": {"text": "A hall.", "choices": [{"id": "go", "text": "Go", "goto": "b"}]},
+        "b": {"text": "A corridor: {random(1, 100)}.", "choices": [
+            {"id": "roll", "fallback": True, "do": "r = random(1, 1000000)", "goto": "c"}]},
+        "c": {"text": "Rolled {r}; {~heads|tails}.", "choices": [
+            {"id": "again", "text": "Again", "goto": "b"}]}},
+        start="a", vars={"r": 0})
+    for seed in range(20):
+        start = engine.start(seed=seed).state
+        shown = engine.choose(start, "go").state
+        replayed = engine.choose(start, "go", render=False).state
+        assert shown == replayed

@@ -621,6 +621,13 @@ def test_a_complete_search_keeps_what_a_failing_sum_reads(tmp_path: Path) -> Non
       "t": {"text": "The needle.", "choices": [
           {"id": "on", "text": "On", "if": "x < 0.4", "goto": "end"}]}},
      {"x": {"value": 0.0, "min": 0, "max": 1}}, "offers no choice the player can take"),
+    ({"a": {"text": "A hall.", "choices": [  # an automatic effect's draw, then the text's
+        {"id": "go", "text": "Go", "goto": "b"}, {"id": "out", "text": "Out", "goto": "end"}]},
+      "b": {"text": "A corridor.", "choices": [
+          {"id": "roll", "fallback": True, "do": "r = random(1, 6)", "goto": "c"}]},
+      "c": {"text": "The dial reads {1 / (r * 10 + random(1, 2) - 42)}.", "choices": [
+          {"id": "home", "text": "Home", "goto": "a"}]}},
+     {"r": {"value": 0, "min": 0, "max": 6}}, "divides by zero"),
     ({"a": {"text": "An echo: {echo}.", "choices": [  # the language's longest text
         {"id": "shout", "text": "Shout", "do": "echo += echo", "goto": "a"},
         {"id": "out", "text": "Out", "goto": "end"}]}},
