@@ -47,7 +47,6 @@ from escape_game.expressions import (
     Names,
     Scope,
     compile_expression,
-    seeded_fraction,
 )
 
 #: Deepest nesting of blocks accepted (deeper is an error, never a RecursionError).
@@ -168,15 +167,14 @@ class _Once(_Sequence):
 
 
 class _Shuffle(_Sequence):
-    """`{~a|b}`: drawn from the seed at (turn, draw number)."""
+    """`{~a|b}`: drawn from the seed at (turn, draw number), as `random()` draws (so
+    the explorer, whose scope scripts `random()`, tries every alternative)."""
 
     __slots__ = ()
 
     def render(self, scope: Scope, index: int) -> str:
-        count = self.last + 1
-        pick = int(seeded_fraction(scope.seed, scope.turn, scope.draws) * count)
-        scope.draws += 1
-        chosen = self.alternatives[pick if pick < count else self.last]
+        pick = scope.random(0, self.last)
+        chosen = self.alternatives[min(pick, self.last)]
         return chosen if chosen.__class__ is str else chosen.render(scope, index)
 
 

@@ -628,6 +628,9 @@ def test_a_complete_search_keeps_what_a_failing_sum_reads(tmp_path: Path) -> Non
       "c": {"text": "The dial reads {1 / (r * 10 + random(1, 2) - 42)}.", "choices": [
           {"id": "home", "text": "Home", "goto": "a"}]}},
      {"r": {"value": 0, "min": 0, "max": 6}}, "divides by zero"),
+    ({"a": {"text": "{~Rain.|Sun.|The ratio is {1 / (x - 1)}.}", "choices": [  # a shuffle
+        {"id": "out", "text": "Out", "goto": "end"}]}},
+     {"x": 1}, "divides by zero"),
     ({"a": {"text": "An echo: {echo}.", "choices": [  # the language's longest text
         {"id": "shout", "text": "Shout", "do": "echo += echo", "goto": "a"},
         {"id": "out", "text": "Out", "goto": "end"}]}},
