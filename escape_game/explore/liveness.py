@@ -30,7 +30,7 @@ import ast
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
-from escape_game.explore.safety import risky_sources
+from escape_game.explore.safety import number_literal, risky_sources
 from escape_game.graph import successors
 from escape_game.model import BACK, CONTINUE_ID, Choice, Story
 from escape_game.program import Program
@@ -53,17 +53,6 @@ _FLIPPED = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE,
 _DIVIDE = (ast.Div, ast.FloorDiv, ast.Mod)
 
 Needs = dict  # atom -> EXACT or frozenset of boundaries
-
-
-def _literal(node: ast.AST) -> float | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-            and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _literal(node.operand)
-        if inner is not None:
-            return -inner if isinstance(node.op, ast.USub) else inner
-    return None
 
 
 def reads(node: ast.AST, variables: Iterable[str]) -> set[str]:
@@ -126,7 +115,7 @@ def _condition_needs(tree: ast.AST, spans: dict[str, tuple], variables: frozense
         for left, op, right in zip(operands, node.ops, operands[1:]):
             for name_node, other, op_type in ((left, right, type(op)),
                                               (right, left, _FLIPPED.get(type(op)))):
-                value = _literal(other)
+                value = number_literal(other)
                 if isinstance(name_node, ast.Name) and name_node.id in spans \
                         and value is not None and op_type in _SPLITS:
                     handled.add(id(name_node))
@@ -165,7 +154,7 @@ class _Effects:
             if isinstance(statement, ast.Assign):
                 self.steps.append(("set", target.id, None, read, divisors))
                 continue
-            amount = _literal(value)
+            amount = number_literal(value)
             if amount is not None and isinstance(statement.op, ast.Sub):
                 amount = -amount
             self.steps.append(("add", target.id, (amount, _span(story, target.id)),

@@ -241,7 +241,7 @@ def _variable_bounds(story: Story) -> dict[str, Interval]:
     for statement in _assignments(story):
         target = statement.targets[0] if isinstance(statement, ast.Assign) \
             else statement.target
-        name, value = target.id, _literal(statement.value)
+        name, value = target.id, number_literal(statement.value)
         if value is None:
             computed.add(name)
         elif isinstance(statement, ast.Assign):
@@ -281,12 +281,13 @@ def _growing_texts(story: Story) -> set[str]:
     return growing
 
 
-def _literal(node: ast.AST) -> float | None:
+def number_literal(node: ast.AST) -> float | None:
+    """The number a literal writes (`3`, `-0.5`), else None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
             and not isinstance(node.value, bool):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _literal(node.operand)
+        inner = number_literal(node.operand)
         if inner is not None:
             return -inner if isinstance(node.op, ast.USub) else inner
     return None
@@ -298,7 +299,7 @@ def _interval(node: ast.AST, bounds: dict[str, Interval], doubts: list[str]
     values), adding to `doubts` each divisor that may be 0 and each sum, difference,
     product or quotient that may lie beyond the language's largest number (a
     variable's own value was checked when it was stored)."""
-    literal = _literal(node)
+    literal = number_literal(node)
     if literal is not None:  # floats throughout: they overflow to inf, never raise
         return float(literal), float(literal)
     if isinstance(node, ast.Name):
