@@ -29,9 +29,18 @@ them); a variable with no bound in the direction an effect in a loop moves it, o
 exact count or turn in a loop, can make the state space endless, and is reported as
 the reason when the search stops at `max_states`.
 
+A story can have more states than any search visits (The Escape's clock, once-only
+choices and money make hundreds of thousands a day). A search stopped at its cap
+goes on to prove what it can: `directed` aims a search at each scene and ending it
+missed (a real route to each is the proof it can be reached), and `safety` proves
+from the story's text that no state at all, reached or not, can be a dead end or an
+error. Its analysis of numbers also tells `liveness` which values an expression that
+may fail reads, so the complete search never merges them away.
+
 The package: `analysis` and `liveness` (the reduced state), `engines` (scripted and
-recorded `random()`), `search` (the search), `report` (what it found), `crowding`
-(where the states are, when there are too many).
+recorded `random()`), `search` (the search), `directed` (a search aimed at one
+scene), `safety` (the proof), `report` (what it found), `crowding` (where the states
+are, when there are too many).
 """
 
 from escape_game.explore.analysis import TURNS, Analysis, analyse
