@@ -32,12 +32,21 @@ def read_capped(path: Path, limit: int) -> bytes:
         Refused: not a regular file, or too large (an `OSError` whose `strerror` says so).
         OSError: the file cannot be opened or read.
     """
+    too_large = Refused(None, f"it is larger than {limit / 1_000_000:g} MB")
     with open(path, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
             raise Refused(None, "it is not a regular file")
-        data = handle.read(limit + 1)
+        if status.st_size > limit:
+            raise too_large
+        # The size the file has, not the cap: `read(limit + 1)` would ask the allocator
+        # for the whole cap (16 MB for a save) on every read, and glibc then keeps
+        # blocks that large on its heap instead of returning them to the system.
+        data = handle.read(status.st_size + 1)  # one more byte: a file still growing
+        if len(data) > status.st_size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
-        raise Refused(None, f"it is larger than {limit / 1_000_000:g} MB")
+        raise too_large
     return data
 
 

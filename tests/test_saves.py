@@ -514,3 +514,18 @@ def test_the_benchmark_prints_its_three_figures(tmp_path):
     assert [figure.label for figure in figures] == [
         "save into a slot, fsync included", "load, story unchanged", "load after a story edit"]
     assert out.getvalue().count("target <=") == 3 and SECTION.name == "saves"
+
+
+def test_read_capped_reads_what_is_there_up_to_the_cap(tmp_path: Path) -> None:
+    from escape_game.paths import Refused, read_capped
+
+    path = tmp_path / "save.json"
+    path.write_bytes(b"abc" * 1000)
+    assert read_capped(path, 3000) == b"abc" * 1000  # exactly at the cap
+    with pytest.raises(Refused, match="larger than"):
+        read_capped(path, 2999)
+    path.write_bytes(b"")
+    assert read_capped(path, 10) == b""
+    status = Path("/proc/self/status")  # a regular file whose size says 0
+    if status.is_file():
+        assert read_capped(status, 1_000_000).startswith(b"Name:")

@@ -20,11 +20,16 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import OptionList  # noqa: E402
+from textual.widgets import Input, OptionList  # noqa: E402
 
 from escape_game import saves  # noqa: E402
 from escape_game.tui.app import EscapeApp, peek_title  # noqa: E402
-from escape_game.tui.screens.dialogs import ConfirmDialog, ErrorDialog, TextDialog  # noqa: E402
+from escape_game.tui.screens.dialogs import (  # noqa: E402
+    ConfirmDialog,
+    ErrorDialog,
+    LabelDialog,
+    TextDialog,
+)
 from escape_game.tui.screens.ending import EndingScreen  # noqa: E402
 from escape_game.tui.screens.game import GameScreen  # noqa: E402
 from escape_game.tui.screens.saves import LoadScreen, SaveScreen  # noqa: E402
@@ -176,7 +181,9 @@ def test_save_and_load_through_the_screens() -> None:
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, SaveScreen)
-        await pilot.press("2")  # an empty slot: saved at once
+        await pilot.press("2")  # an empty slot: asks for a label, none is fine
+        assert isinstance(app.screen, LabelDialog)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, GameScreen)
         assert "Saved in slot 2." in notifications(app)
@@ -246,6 +253,62 @@ def test_save_and_load_through_the_screens() -> None:
     latest = store.latest_autosave()
     assert latest is not None and latest.save.state.scene == "kitchen"
     assert latest.save.log == ("garden", "continue")
+
+
+def test_a_save_gets_a_label_through_the_screens() -> None:
+    app = EscapeApp(GOOD, seed=1)
+    store = saves.SaveStore("good")
+    label = "By the [red] roses [0]"
+
+    def label_input() -> Input:
+        assert isinstance(app.screen, LabelDialog), type(app.screen).__name__
+        return app.screen.query_one(Input)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")  # the garden
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("4")
+        assert label_input().value == ""
+        await pilot.press(*label)  # typed as written: brackets are plain text
+        assert "By the [red] roses [0]" in await shown(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+        assert f"Saved in slot 4: “{label}”." in notifications(app)
+        assert store.read("4").label == label
+
+        await pilot.press("1", "s")  # the kitchen; the list shows the label
+        await settle(pilot)
+        assert f"Slot 4  “{label}”  " in await shown(pilot)
+        await pilot.press("4")  # taken: asks first, naming the label
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"“{label}”" in await shown(pilot)
+        await pilot.press("y")
+        assert label_input().value == label  # the old label is offered
+        await pilot.press("escape")  # cancels this save: back to the list
+        assert isinstance(app.screen, SaveScreen)
+        await settle(pilot)
+        assert store.read("4").state.scene == "garden"
+        await pilot.press("4", "y")
+        await pilot.press(*"At breakfast")  # the old label is selected: typing replaces it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GameScreen)
+        saved = store.read("4")
+        assert (saved.label, saved.state.scene) == ("At breakfast", "kitchen")
+
+        await pilot.press("1")  # the garden again; load slot 4 through the Load screen
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LoadScreen)
+        assert "Slot 4  “At breakfast”  " in await shown(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert game(app).session.state.scene == "kitchen"
+        assert "Loaded slot 4." in notifications(app)
+
+    run_app(app, scenario)
 
 
 def test_continue_on_the_title_opens_the_newest_autosave() -> None:
@@ -355,6 +418,32 @@ def test_brackets_in_story_text_are_shown_as_written_and_other_screens_open() ->
         assert {"Save", "Load", "Journal", "Theme"} <= titles
 
     run_app(app, scenario, size=(100, 40))
+
+
+def test_the_collector_collects_the_oldest_generation_only_when_idle(monkeypatch) -> None:
+    import gc
+
+    from escape_game.tui import collector as module
+
+    clock = [100.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    collected = []
+    monkeypatch.setattr(module.gc, "collect", lambda *args: collected.append(args) or 0)
+    monkeypatch.setattr(module.gc, "get_count", lambda: (5, 3, 2))
+    before = gc.get_threshold()
+    collector = module.Collector()
+    collector.start()
+    try:
+        assert gc.get_threshold()[0] == max(before[0], module.FIRST_GENERATION)
+        assert gc.get_threshold()[1:] == before[1:]
+        assert not collector.collect_when_idle()  # a key was just pressed
+        clock[0] += module.IDLE_SECONDS
+        assert collector.collect_when_idle()  # a second of reading: collected
+        collector.touched()
+        assert not collector.collect_when_idle() and len(collected) == 1
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == before
 
 
 def test_peek_title_reads_a_plain_title_line(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
 """The Textual application: loads the story in the background and holds the screens.
 
 The title screen is the default screen, so it paints at once; the story, the profile
-and the save folder are read in a worker thread and the title's New game, Continue and
-Load wait for them. The session lives in the game screen, the only place that calls
-it. Every write (saves, autosaves, the profile) goes through `Keeper`, off the UI
-thread.
+and the save folder are read off the UI thread (in the `Keeper`'s writer thread) and
+the title's New game, Continue and Load wait for them. The session lives in the game
+screen, the only place that calls it. Every write (saves, autosaves, the profile) goes
+through `Keeper`, off the UI thread. `Collector` says when garbage is collected.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from escape_game.tui.collector import IDLE_SECONDS, Collector
 from escape_game.tui.keeper import Keeper, peek_theme
 
 # The engine side (and msgspec under it) is imported when first needed, after the
@@ -57,6 +58,7 @@ class EscapeApp(App):
         self._loading = False
         self._signals: list[int] = []  # the signals caught (SIGTERM, SIGHUP)
         self._quitting = False
+        self.collector = Collector()  # when garbage is collected (see its module)
         self.keeper = Keeper(self)
         self.title = peek_title(self.story_root) or self.TITLE
         theme = peek_theme()
@@ -73,6 +75,14 @@ class EscapeApp(App):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         self.catch_signals()
+        self.collector.start()
+        self.set_interval(IDLE_SECONDS, self.collector.collect_when_idle,
+                          name="idle collection")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.collector.touched()
+        await super().on_event(event)
 
     def catch_signals(self) -> None:
         """Quit the normal way on SIGTERM and SIGHUP (where the platform has them), so
@@ -95,6 +105,7 @@ class EscapeApp(App):
     def on_unmount(self) -> None:
         import asyncio
 
+        self.collector.stop()
         loop = asyncio.get_running_loop()
         for number in self._signals:
             loop.remove_signal_handler(number)
@@ -113,19 +124,18 @@ class EscapeApp(App):
             self._loading = True
             self.load_in_background()
 
-    @work(thread=True, exclusive=True, group="load")
-    def load_in_background(self) -> None:
-        """Load the story and look for saves off the UI thread, then tell the title."""
+    @work(exclusive=True, group="load")
+    async def load_in_background(self) -> None:
+        """Load the story and look for saves off the UI thread (in the Keeper's writer
+        thread), then tell the title."""
         from escape_game.errors import EscapeGameError
-        from escape_game.loader import load_story
 
         try:
-            loaded = load_story(self.story_root)
+            loaded = await self.keeper.load(self.story_root)
         except EscapeGameError as error:
-            self.call_from_thread(self.story_ready, None, error)
+            self.story_ready(None, error)
             return
-        self.keeper.open(loaded.story.manifest.id)
-        self.call_from_thread(self.story_ready, loaded, None)
+        self.story_ready(loaded, None)
 
     def story_ready(self, loaded: Loaded | None, error: EscapeGameError | None) -> None:
         """The story has loaded (or failed to): update the title, open a save asked for."""

@@ -16,9 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
 
     from escape_game.engine import Engine
+    from escape_game.loader import Loaded
     from escape_game.saves import Profile, ProfileStore, Restored, SaveEntry, SaveStore
     from escape_game.session import Session
 
@@ -68,10 +71,22 @@ class Keeper:
 
     # -- in the writer thread -------------------------------------------------------
 
-    def open(self, story_id: str) -> None:
-        """Open the story's save folder and read the profile (blocking: call off the UI
-        thread, as the app's loading worker does)."""
-        self._writer.submit(self._open, story_id).result()
+    async def load(self, story_root: Path) -> Loaded:
+        """Load the story in `story_root`, then open its save folder and read the
+        profile, all in the writer thread (one thread does every file operation, so the
+        load needs no thread of its own).
+
+        Raises:
+            EscapeGameError: the story cannot be loaded (see `load_story`).
+        """
+        return await self.run(self._load, story_root)
+
+    def _load(self, story_root: Path) -> Loaded:
+        from escape_game.loader import load_story
+
+        loaded = load_story(story_root)
+        self._open(loaded.story.manifest.id)
+        return loaded
 
     def _open(self, story_id: str) -> None:
         from escape_game import saves
@@ -92,11 +107,12 @@ class Keeper:
 
     # -- saves ----------------------------------------------------------------------
 
-    def save(self, session: Session, name: str) -> None:
-        """Save the game in slot `name` ("1".."9" or "quick"); told when written."""
+    def save(self, session: Session, name: str, label: str = "") -> None:
+        """Save the game in slot `name` ("1".."9" or "quick") with the player's `label`
+        ("" for none); told when written."""
         from escape_game.saves import snapshot
 
-        save = snapshot(session)
+        save = snapshot(session, label)
         self.app.run_worker(self._save(save, name), group="saves")
 
     async def _save(self, save, name: str) -> None:
@@ -113,7 +129,9 @@ class Keeper:
             self.app.notify(message, title="Not saved", severity="error", markup=False,
                             timeout=8)
             return
-        self.app.notify(f"Saved in {describe_save(entry.name)}.", markup=False)
+        label = entry.save.label if entry.save is not None else ""
+        self.app.notify(f"Saved in {describe_save(entry.name)}"
+                        + (f": “{label}”." if label else "."), markup=False)
 
     def _damaged(self, name: str) -> bool:
         """Whether the save `name` is a damaged file (in the writer thread)."""

@@ -1,15 +1,14 @@
 """Modal dialogs: a page of text (About, Help, Journal, Inventory), a story error, a
-yes-or-no question."""
+yes-or-no question, a save's label."""
 
 from __future__ import annotations
 
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from escape_game.errors import EscapeGameError
 from escape_game.tui.widgets.too_small import TooSmall
@@ -46,7 +45,14 @@ class TextDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.heading, style="bold"), classes="dialog-title")
-            content = Markdown(self.body) if self.markdown else self.body
+            if self.markdown:
+                # Here, not at the top: rich.markdown brings markdown-it with it (about
+                # 130 ms), which the questions and the label dialog do not need.
+                from rich.markdown import Markdown
+
+                content = Markdown(self.body)
+            else:
+                content = self.body
             if isinstance(content, str):
                 content = Text(content)
             with VerticalScroll(classes="dialog-body"):
@@ -138,3 +144,47 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class LabelDialog(ModalScreen[str | None]):
+    """Asks for a save's label (optional); returns the text, or None when cancelled.
+
+    Enter saves with the text as typed (empty is fine: no label); Escape cancels the
+    save. The old label of a save being overwritten is offered, selected, so typing
+    replaces it and Enter keeps it. The label is plain text, shown and kept as typed
+    (never read as markup).
+
+    Args:
+        where: the slot's heading, e.g. "Slot 3".
+        label: the text to start with (the old label when overwriting).
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    #: The longest label kept (the saves module cuts longer ones to this).
+    MAX_LENGTH = 200
+
+    def __init__(self, where: str, label: str = "") -> None:
+        super().__init__()
+        self.where = where
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm label"):
+            yield Static(Text(f"Save in {self.where}", style="bold"), classes="dialog-title",
+                         markup=False)
+            yield Input(self.label, placeholder="a label to know it by (optional)",
+                        max_length=self.MAX_LENGTH, id="label")
+            yield Static(Text("Enter saves (with no label if empty) · Escape cancels"),
+                         classes="hint", markup=False)
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

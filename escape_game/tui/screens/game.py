@@ -2,12 +2,13 @@
 
 The only screen that calls the session. Each move replaces what the widgets show with
 values from the new step; the widgets keep nothing of their own. After every move the
-game is autosaved (off the UI thread, by the app's `Keeper`).
+game is autosaved (off the UI thread, by the app's `Keeper`, once the move is painted).
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,8 +24,12 @@ from escape_game.session import Session
 from escape_game.tui.prose import BREAK_MARK, prose
 from escape_game.tui.views import place_line, replayed_turns, story_error_place
 from escape_game.tui.widgets.choices import ChoiceList
+from escape_game.tui.widgets.passage import PassageView
 from escape_game.tui.widgets.status import inventory_text, journey_map, meters_text
 from escape_game.tui.widgets.too_small import TooSmall
+
+if TYPE_CHECKING:
+    from escape_game.tui.screens.saves import SaveRequest
 
 
 #: The one entry the choice list shows at an ending.
@@ -85,8 +90,7 @@ class GameScreen(Screen):
         yield Static(id="place", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                with VerticalScroll(id="passage"):
-                    yield Static(id="text", markup=False)
+                yield PassageView(id="passage")
                 yield ChoiceList(id="choices")
             with VerticalScroll(id="side"):
                 # What changes most often first; the journey map, which only grows,
@@ -112,11 +116,11 @@ class GameScreen(Screen):
 
     def rewrap(self) -> None:
         """Show the step again if the passage or the panel changed width."""
-        widths = (self.query_one("#text").content_region.width,
+        widths = (self.query_one(PassageView).text_width,
                   self.query_one("#journey").content_region.width)
         if widths != self._widths:
             self._widths = widths
-            self.show_text()
+            self.show_text(top=False)
             self.show_status()
 
     @property
@@ -134,15 +138,12 @@ class GameScreen(Screen):
         the place and the status panel."""
         self._chosen = chosen
         self.show_text()
-        passage = self.query_one("#passage", VerticalScroll)
-        if passage.scroll_y:  # (scrolling costs a frame of its own)
-            passage.scroll_home(animate=False)
         self.query_one(ChoiceList).show_choices(
             (THE_END,) if step.ended else step.choices)
         manifest = self.session.engine.story.manifest
         self.show_in("#place", place_line(step, self.session.state, manifest))
         self.show_status()
-        self._widths = (self.query_one("#text").content_region.width,
+        self._widths = (self.query_one(PassageView).text_width,
                         self.query_one("#journey").content_region.width)
         self.call_after_refresh(self.place_toasts)
 
@@ -159,11 +160,11 @@ class GameScreen(Screen):
             if rack.styles.margin.bottom != below:
                 rack.styles.margin = (0, 0, below, 0)
 
-    def show_text(self) -> None:
-        """The passage pane: the choice just made, then the step's passages as prose,
-        wrapped to the pane's width."""
-        widget = self.query_one("#text", Static)
-        width = widget.content_region.width or 72
+    def show_text(self, top: bool = True) -> None:
+        """The passage pane, from its top (or as scrolled, with `top` False): the choice
+        just made, then the step's passages as prose (a break mark between them)."""
+        widget = self.query_one(PassageView)
+        width = widget.text_width or 72
         text = Text()
         if self._chosen is not None:
             text.append(f"› {' '.join(self._chosen.text.split())}\n\n", style="italic dim")
@@ -172,7 +173,7 @@ class GameScreen(Screen):
             if number:
                 text.append("\n\n" + BREAK_MARK.center(width).rstrip() + "\n\n", style="dim")
             text.append_text(prose(passage.text, width))
-        widget.update(text)
+        widget.show(text, top)
 
     def show_status(self) -> None:
         """The journey map, the inventory and the meters."""
@@ -201,35 +202,42 @@ class GameScreen(Screen):
             self.take(event.option_index)
 
     def action_pick(self, number: int) -> None:
-        choices = self.query_one(ChoiceList).choices
-        if number <= len(choices):
-            self.query_one(ChoiceList).highlighted = number - 1
+        if number <= len(self.query_one(ChoiceList).choices):
             self.take(number - 1)
 
     def take(self, index: int) -> None:
-        """Take the choice at `index`, or say why it cannot be taken."""
+        """Take the choice at `index`, or say why it cannot be taken (then the choice
+        is highlighted; a choice taken replaces the list, so it is not)."""
         if self.session.step.ended:
+            self.highlight(index)
             self.action_ending()
             return
         choice = self.session.step.choices[index]
         if choice.locked:
+            self.highlight(index)
             self.tell_locked(" ".join(choice.reason.split()) or "That choice is locked.")
             return
         try:
             step = self.session.choose(choice.id)
         except CommandError as error:
+            self.highlight(index)
             self.notify(error.message, severity="warning", markup=False)
             return
         except EscapeGameError as error:
+            self.highlight(index)
             self.app.show_error(error, where=story_error_place(self.session, choice))
             return
         self.show(step, chosen=choice)
         self.announce(step)
-        self.autosave()
+        self.autosave_after_paint()
         if step.ended:
             ending = step.passages[-1]
             self.app.keeper.record_ending(self.session.engine.story.manifest.id,
                                           ending.scene, ending.ending.title)
+
+    def highlight(self, index: int) -> None:
+        """Move the choice list's highlight to the choice at `index`."""
+        self.query_one(ChoiceList).highlighted = index
 
     def tell_locked(self, reason: str) -> None:
         """Say why a choice is locked, once while the same notice is still showing."""
@@ -265,7 +273,13 @@ class GameScreen(Screen):
             self.notify(message[:1].upper() + message[1:] + ".", markup=False)
             return
         self.show(step)
-        self.autosave()
+        self.autosave_after_paint()
+
+    def autosave_after_paint(self) -> None:
+        """Autosave once the new passage is on the screen: the writer thread then does
+        its work (encoding, the read-back check, turning the ring) while the player
+        reads, instead of taking turns with the paint for the interpreter."""
+        self.call_after_refresh(self.autosave)
 
     def autosave(self, wait: bool = False) -> None:
         """Autosave the game unless nothing was chosen yet or this step is saved already."""
@@ -281,10 +295,10 @@ class GameScreen(Screen):
 
         self.app.push_screen(SaveScreen(), self.save_in)
 
-    def save_in(self, name: str | None) -> None:
-        """Save in the slot the save screen returned (None: it was closed)."""
-        if name is not None:
-            self.app.keeper.save(self.session, name)
+    def save_in(self, request: SaveRequest | None) -> None:
+        """Save as the save screen asked: in its slot, with its label (None: closed)."""
+        if request is not None:
+            self.app.keeper.save(self.session, request.name, request.label)
 
     def action_quicksave(self) -> None:
         self.app.keeper.save(self.session, "quick")
@@ -352,7 +366,7 @@ class GameScreen(Screen):
         self.call_after_refresh(self.place_toasts)
 
     def action_scroll_passage(self, direction: int) -> None:
-        passage = self.query_one("#passage", VerticalScroll)
+        passage = self.query_one(PassageView)
         (passage.scroll_page_down if direction > 0 else passage.scroll_page_up)(animate=False)
 
     async def action_quit_game(self) -> None:

@@ -1,15 +1,17 @@
 """The Save and Load screens: the save folder as a list, read off the UI thread.
 
-Each row shows the scene title, the location, the date saved (local time) and the play
-time; damaged files are listed as damaged with the reason and cannot be chosen. The
-screens only choose: each returns the save's name ("1".."9", "quick", "auto"...) to
-the screen that opened it, which saves or loads. D deletes the highlighted save
-(a damaged one too), always after a yes to a question.
+Each row shows the save's label, the scene title, the location, the date saved (local
+time) and the play time; damaged files are listed as damaged with the reason and cannot
+be chosen. The screens only choose: the Load screen returns the save's name ("1".."9",
+"quick", "auto"...), the Save screen a `SaveRequest` (the slot and the label asked for
+once it is chosen), to the screen that opened it, which saves or loads. D deletes the
+highlighted save (a damaged one too), always after a yes to a question.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual import work
@@ -20,8 +22,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from escape_game.saves import QUICK, SLOTS, SaveEntry
+from escape_game.saves import QUICK, SLOTS, SaveEntry, SaveFile
 from escape_game.tui.widgets.too_small import TooSmall
+
+
+class SaveRequest(NamedTuple):
+    """What the Save screen returns: where to save, and the label to give the save.
+
+    Attributes:
+        name: the slot ("1".."9") or "quick".
+        label: the player's label ("" for none).
+    """
+
+    name: str
+    label: str = ""
 
 
 def local_time(iso: str) -> str:
@@ -79,10 +93,17 @@ def entry_prompt(name: str, entry: SaveEntry | None) -> Text:
     return prompt
 
 
-class SavesScreen(ModalScreen[str | None]):
+def held(save: SaveFile) -> str:
+    """What a save holds, for a question: “Scene title”, or “Label” (Scene title)."""
+    title = " ".join(save.title.split()) or "a game"
+    return f"“{save.label}” ({title})" if save.label else f"“{title}”"
+
+
+class SavesScreen(ModalScreen[Any]):
     """The common part: a heading, a list of saves read off the UI thread, Escape.
 
-    Subclasses say which rows to show (`rows`) and what choosing one does (`chosen`).
+    Subclasses say which rows to show (`rows`) and what choosing one does (`chosen`);
+    closing returns None.
     """
 
     HEADING = ""
@@ -166,8 +187,7 @@ class SavesScreen(ModalScreen[str | None]):
         if entry.save is None:
             what = f"{save_name(name)} is damaged: {entry.problem}."
         else:
-            title = " ".join(entry.save.title.split()) or "a game"
-            what = (f"{save_name(name)} holds “{title}”, saved "
+            what = (f"{save_name(name)} holds {held(entry.save)}, saved "
                     f"{local_time(entry.save.saved_at)}.")
         question = f"{what}\n\nDelete it? This cannot be undone."
         self.app.push_screen(ConfirmDialog(question, "Delete it"),
@@ -196,7 +216,11 @@ class SavesScreen(ModalScreen[str | None]):
 
 
 class SaveScreen(SavesScreen):
-    """Choose a slot to save in; asks before saving over a save. Returns the slot."""
+    """Choose a slot to save in; asks before saving over a save, then for a label.
+
+    Returns a `SaveRequest`, or None when closed. Escape in the label dialog cancels
+    that save and comes back to the list.
+    """
 
     HEADING = "Save the game"
 
@@ -212,15 +236,25 @@ class SaveScreen(SavesScreen):
 
         entry = self.entries.get(name)
         if entry is None:
-            self.dismiss(name)
+            self.ask_label(name)
             return
         save = entry.save
         assert save is not None  # damaged rows cannot be chosen
-        what = " ".join(save.title.split()) or "a game"
-        question = (f"{save_name(name)} holds “{what}”, saved {local_time(save.saved_at)}."
-                    "\n\nSave over it?")
+        question = (f"{save_name(name)} holds {held(save)}, saved "
+                    f"{local_time(save.saved_at)}.\n\nSave over it?")
         self.app.push_screen(ConfirmDialog(question, "Save over it"),
-                             lambda yes: self.dismiss(name) if yes else None)
+                             lambda yes: self.ask_label(name, save.label) if yes else None)
+
+    def ask_label(self, name: str, label: str = "") -> None:
+        """Ask for the label of the save about to be made in `name` (`label` to start
+        with); save on Enter, come back to the list on Escape."""
+        from escape_game.tui.screens.dialogs import LabelDialog
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.dismiss(SaveRequest(name, text))
+
+        self.app.push_screen(LabelDialog(save_name(name), label), answered)
 
 
 class LoadScreen(SavesScreen):
