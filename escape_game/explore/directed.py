@@ -230,9 +230,9 @@ REPEAT_SIZES = (1, 2, 3, 4)
 def shorten(route: tuple[Move, ...], plays: Callable[[tuple[Move, ...]], bool]
             ) -> tuple[Move, ...]:
     """`route` with moves repeated back to back cut down to as few rounds as still
-    `play` (reach the goal). A greedy search wanders: while
-    nothing it does brings the goal nearer, it goes round a loop as long as the
-    clock moves on ("back", "touch again", "back", "touch again", ...).
+    `play` (reach the goal). A greedy search wanders: while nothing it does brings the
+    goal nearer, it goes round a loop as long as the clock moves on ("back", "touch
+    again", "back", "touch again", ...).
 
     Args:
         route: the moves found.

@@ -310,6 +310,28 @@ def _shortened(story: Story, program: Program, item: Found) -> tuple[Move, ...]:
     return shorten(item.route, plays)
 
 
+def _aim_at_what_was_missed(search: _Search, found_endings: dict[str, Found],
+                            reached: set[str]) -> int:
+    """Run a directed search (`directed.reach`) for each scene the stopped search
+    did not reach, endings first, adding what they find to `found_endings`, `reached`
+    and `search.failures`; returns the states they found."""
+    story, engine = search.story, search.engine
+    states = 0
+    for goal in sorted(story.scenes, key=lambda s: story.scenes[s].ending is None):
+        if goal in reached:
+            continue
+        directed = reach(story, engine, search.analysis, goal, search.max_states)
+        reached.update(directed.first_in)
+        states += len(directed.states)
+        for ending, item in directed.endings.items():
+            if ending not in found_endings:
+                found_endings[ending] = dataclasses.replace(
+                    item, route=_shortened(story, engine.program, item), shortest=False)
+        for key, item in directed.failures.items():
+            search.failures.setdefault(key, dataclasses.replace(item, shortest=False))
+    return states
+
+
 def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
             progress: Callable[[int], None] | None = None) -> Exploration:
     """Search every distinct state the story's start can lead to, breadth first.
@@ -325,30 +347,17 @@ def explore(story: Story, program: Program, *, max_states: int = MAX_STATES,
         first.
     """
     analysis = analyse(story, program)
-    engine = BranchingEngine(story, program)
-    search = _Search(engine, analysis, max_states, progress)
+    search = _Search(BranchingEngine(story, program), analysis, max_states, progress)
     stopped = search.run()
     complete = not stopped
     found_endings, reached = dict(search.endings), set(search.first_in)
     safety, directed_states = None, 0
     if not complete:  # what can still be proved: a route to each scene, and safety
+        directed_states = _aim_at_what_was_missed(search, found_endings, reached)
         safety = prove_safe(story, program)
-        endings_first = sorted(story.scenes, key=lambda s: story.scenes[s].ending is None)
-        for goal in endings_first:
-            if goal in reached:
-                continue
-            directed = reach(story, engine, analysis, goal, max_states)
-            reached.update(directed.first_in)
-            directed_states += len(directed.states)
-            for ending, item in directed.endings.items():
-                if ending not in found_endings:
-                    found_endings[ending] = dataclasses.replace(
-                        item, route=_shortened(story, program, item), shortest=False)
-            for key, item in directed.failures.items():
-                search.failures.setdefault(key, dataclasses.replace(item, shortest=False))
-    if safety is not None and safety.proved and search.failures:  # never expected
-        safety = Safety(False, ("a failure was met in a state the proof covers, so the "
-                                "proof is wrong here: please report it",))
+        if safety.proved and search.failures:  # never expected
+            safety = Safety(False, ("a failure was met in a state the proof covers, so "
+                                    "the proof is wrong here: please report it",))
     order = {scene_id: index for index, scene_id in enumerate(story.scenes)}
     endings = sorted(found_endings.values(), key=lambda f: order[f.scene])
     unreached = tuple(s for s, scene in story.scenes.items()
