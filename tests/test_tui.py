@@ -420,6 +420,32 @@ def test_brackets_in_story_text_are_shown_as_written_and_other_screens_open() ->
     run_app(app, scenario, size=(100, 40))
 
 
+def test_the_key_bar_names_the_keys_and_a_click_presses_one() -> None:
+    from rich.cells import cached_cell_len
+
+    from escape_game.tui.widgets.keybar import KeyBar
+
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        assert "n New game c Continue l Load a About q Quit" in await shown(pilot)
+        await pilot.press("n")
+        bar = (await shown(pilot)).splitlines()[-1]
+        assert bar.startswith("u Undo s l Save/load j Journal i Items p Panel ? Help q Quit")
+        assert bar.endswith("^p palette")  # room for it at 100 columns
+        assert cached_cell_len.cache_info().currsize < 1000  # emptied for each passage
+        await pilot.click(KeyBar, offset=(bar.index("j Journal"), 0))
+        assert isinstance(app.screen, TextDialog) and app.screen.heading == "Journal"
+        await pilot.press("escape")
+        await pilot.resize_terminal(60, 24)
+        bar = (await shown(pilot)).splitlines()[-1]
+        assert "q Quit" in bar and "palette" not in bar  # no room: Help names Ctrl+P
+        await pilot.press("s")
+        assert (await shown(pilot)).splitlines()[-1].startswith("esc Close d Delete")
+
+    run_app(app, scenario, size=(100, 30))
+
+
 def test_the_collector_collects_the_oldest_generation_only_when_idle(monkeypatch) -> None:
     import gc
 

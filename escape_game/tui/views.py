@@ -138,7 +138,7 @@ def help_markdown(app: App, screen: Screen) -> str:
     rows = ["## Keys", "", "| key | what it does |", "|---|---|"]
     rows += [f"| {key} | {what} |" for key, what in EXTRA_KEYS]
     seen = set()
-    # Every key with a description, shown in the footer or not (the footer has room for
+    # Every key with a description, shown in the key bar or not (the key bar has room for
     # only some); the choice and scroll keys are told above, in the player's words.
     shown = [b for b in screen.BINDINGS if b.description and not
              b.action.startswith(("pick(", "scroll_passage("))] + list(app.BINDINGS)

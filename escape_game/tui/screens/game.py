@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from escape_game.engine import ChoiceView, Step
 from escape_game.errors import CommandError, EscapeGameError
@@ -26,6 +26,7 @@ from escape_game.tui.views import place_line, replayed_turns, story_error_place
 from escape_game.tui.widgets.choices import ChoiceList
 from escape_game.tui.widgets.passage import PassageView
 from escape_game.tui.widgets.status import inventory_text, journey_map, meters_text
+from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 #: The one entry the choice list shows at an ending.
 THE_END = ChoiceView("__the_end__", "The end: see how your story went")
 
-#: Footer group: two keys under one description. The footer shows only what fits in
+#: Key bar group: two keys under one description. The key bar shows only what fits in
 #: 60 columns (the narrowest the game plays in); Help lists every key.
 SAVE = Binding.Group("Save/load")
 
@@ -98,10 +99,7 @@ class GameScreen(Screen):
                 yield Static(id="meters", markup=False)
                 yield Static(id="inventory", markup=False)
                 yield Static(id="journey", markup=False)
-        # No palette key in the footer: it would not fit below 100 columns, and
-        # showing it only when wide made the footer leave letters behind on a resize.
-        # Help and the title screen name Ctrl+P.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(palette=True)
         yield TooSmall()
 
     def on_mount(self) -> None:
@@ -148,11 +146,11 @@ class GameScreen(Screen):
         self.call_after_refresh(self.place_toasts)
 
     def place_toasts(self) -> None:
-        """Keep notifications just above the choices (and the footer): there they
+        """Keep notifications just above the choices (and the key bar): there they
         hide neither the start of the passage nor a choice."""
         from textual.widgets._toast import ToastRack
 
-        below = self.query_one(Footer).outer_size.height
+        below = self.query_one(KeyBar).outer_size.height
         choices = self.query_one(ChoiceList)
         if choices.display and self.query_one("#main").display:
             below += choices.outer_size.height

@@ -19,10 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from escape_game.saves import QUICK, SLOTS, SaveEntry, SaveFile
+from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
 
@@ -120,7 +121,7 @@ class SavesScreen(ModalScreen[Any]):
             yield Static(Text(self.HEADING, style="bold"), classes="dialog-title")
             yield Static(Text("Reading the saves…"), classes="saves-status", markup=False)
             yield OptionList(classes="saves-list", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
         yield TooSmall()
 
     def on_mount(self) -> None:

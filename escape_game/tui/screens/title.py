@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
 #: The menu: option id -> label.
@@ -47,7 +48,7 @@ class TitleScreen(Screen):
                     id="title-menu", markup=False,
                 )
             yield Static(Text("Loading the story…"), id="title-status")
-        yield Footer(compact=True)
+        yield KeyBar(palette=True)
         yield TooSmall()
 
     def on_mount(self) -> None:
