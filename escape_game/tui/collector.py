@@ -18,12 +18,18 @@ So, while the app runs:
   last one. Python's own trigger stays in place for a player who never pauses.
 
 The thresholds are put back when the app stops.
+
+And one cache is emptied with every new passage: Rich keeps the width of the last 4,096
+strings it measured, which while playing are the lines and words of passages already
+gone (measured, 0.7 MB, a sixth of what the game adds to a bare Textual app's memory).
 """
 
 from __future__ import annotations
 
 import gc
 import time
+
+from rich.cells import cached_cell_len
 
 #: Seconds without a key press or a mouse event after which the player is reading.
 IDLE_SECONDS = 1.0
@@ -64,3 +70,9 @@ class Collector:
             gc.collect()
             return True
         return False
+
+
+def forget_widths() -> None:
+    """Empty Rich's cache of string widths (see the module docstring); a new passage is
+    on screen."""
+    cached_cell_len.cache_clear()

@@ -21,6 +21,7 @@ from escape_game.engine import ChoiceView, Step
 from escape_game.errors import CommandError, EscapeGameError
 from escape_game.journey import journey
 from escape_game.session import Session
+from escape_game.tui.collector import forget_widths
 from escape_game.tui.prose import BREAK_MARK, prose
 from escape_game.tui.views import place_line, replayed_turns, story_error_place
 from escape_game.tui.widgets.choices import ChoiceList
@@ -135,6 +136,7 @@ class GameScreen(Screen):
         """Show a step from its top: the choice just made, the passages, the choices,
         the place and the status panel."""
         self._chosen = chosen
+        forget_widths()
         self.show_text()
         self.query_one(ChoiceList).show_choices(
             (THE_END,) if step.ended else step.choices)
