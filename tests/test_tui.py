@@ -357,8 +357,24 @@ def test_the_terminal_too_small_and_back_and_the_theme_remembered() -> None:
         await settle(pilot)
 
     run_app(app, scenario)
+    app.keeper.wait()  # as `run_tui` does on the way out
     assert saves.ProfileStore().load().settings["theme"] == "nord"
     assert EscapeApp(GOOD).theme == "nord"
+
+
+def test_a_save_asked_for_as_the_game_quits_is_written() -> None:
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")
+        app.keeper.save(game(app).session, "3", "just before quitting")
+        app.exit()  # in the same tick: no worker has started yet
+
+    run_app(app, scenario)
+    app.keeper.wait()
+    assert app.keeper.store is not None
+    entry = app.keeper.store.find("3")
+    assert entry.save is not None and entry.save.label == "just before quitting"
 
 
 def test_a_story_error_shows_a_dialog_and_keeps_the_autosave(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -99,7 +100,14 @@ class Keeper:
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run `function(*args)` in the writer thread, after everything asked before."""
-        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+        return await self.queue(function, *args)
+
+    def queue(self, function: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """Queue `function(*args)` for the writer thread now; await the result to learn
+        how it went. A write is queued when it is asked for, not when a worker first
+        runs: a worker that has not started by the time the app exits never runs, and
+        the save it was to write would be lost."""
+        return asyncio.wrap_future(self._writer.submit(function, *args))
 
     def wait(self) -> None:
         """Block until every write asked for has finished (on the way out)."""
@@ -112,16 +120,16 @@ class Keeper:
         ("" for none); told when written."""
         from escape_game.saves import snapshot
 
-        save = snapshot(session, label)
-        self.app.run_worker(self._save(save, name), group="saves")
+        assert self.store is not None
+        written = self.queue(self.store.write, name, snapshot(session, label))
+        self.app.run_worker(partial(self._saved, written, name), group="saves")
 
-    async def _save(self, save, name: str) -> None:
+    async def _saved(self, written: asyncio.Future, name: str) -> None:
         from escape_game.errors import SaveError
         from escape_game.tui.app import describe_save
 
-        assert self.store is not None
         try:
-            entry: SaveEntry = await self.run(self.store.write, name, save)
+            entry: SaveEntry = await written
         except SaveError as error:
             message = _sentence(error.message)
             if await self.run(self._damaged, name):
@@ -177,14 +185,14 @@ class Keeper:
                 pass  # the game is ending; the earlier autosaves stand, told before
             self.has_autosave = True
             return
-        self.app.run_worker(self._autosave(save), group="saves")
+        self.app.run_worker(partial(self._autosaved, self.queue(self.store.autosave, save)),
+                            group="saves")
 
-    async def _autosave(self, save) -> None:
+    async def _autosaved(self, written: asyncio.Future) -> None:
         from escape_game.errors import SaveError
 
-        assert self.store is not None
         try:
-            await self.run(self.store.autosave, save)
+            await written
         except SaveError as error:
             if error.message != self._problem:  # told once, again only when it changes
                 self.app.notify(_sentence(f"the autosave failed: {error.message}"),
@@ -234,8 +242,7 @@ class Keeper:
             found = EndingFound(story_id, scene, title, "")
             self.profile = msgspec.structs.replace(
                 self.profile, endings=(*self.profile.endings, found))
-        self.app.run_worker(self._profile_change("record_ending", story_id, scene, title),
-                            group="saves")
+        self._change_profile("record_ending", story_id, scene, title)
 
     def remember_theme(self, theme: str) -> None:
         """Keep the theme chosen in the profile (unless it is the one kept already)."""
@@ -246,15 +253,18 @@ class Keeper:
         if self.profile.settings.get("theme") != theme:
             self.profile = msgspec.structs.replace(
                 self.profile, settings={**self.profile.settings, "theme": theme})
-            self.app.run_worker(
-                self._profile_change("set_setting", "theme", theme), group="saves")
+            self._change_profile("set_setting", "theme", theme)
 
-    async def _profile_change(self, method: str, *args: Any) -> None:
+    def _change_profile(self, method: str, *args: Any) -> None:
+        assert self.profiles is not None
+        written = self.queue(getattr(self.profiles, method), *args)
+        self.app.run_worker(partial(self._profile_changed, written), group="saves")
+
+    async def _profile_changed(self, written: asyncio.Future) -> None:
         from escape_game.errors import SaveError
 
-        assert self.profiles is not None
         try:
-            await self.run(getattr(self.profiles, method), *args)
+            await written
         except SaveError as error:
             self.app.notify(_sentence(f"the profile could not be written: {error.message}"),
                             severity="warning", markup=False, timeout=8)
