@@ -443,21 +443,37 @@ def test_the_key_bar_names_the_keys_and_a_click_presses_one() -> None:
 
     app = EscapeApp(GOOD, seed=1)
 
+    def bar() -> str:
+        return screen_text(app).splitlines()[-1]
+
     async def scenario(pilot: Pilot) -> None:
-        assert "n New game c Continue l Load a About q Quit" in await shown(pilot)
+        await pilot.pause()
+        assert bar().startswith("n New game c Continue l Load a About q Quit")
         await pilot.press("n")
-        bar = (await shown(pilot)).splitlines()[-1]
-        assert bar.startswith("u Undo s l Save/load j Journal i Items p Panel ? Help q Quit")
-        assert bar.endswith("^p palette")  # room for it at 100 columns
+        await pilot.pause()
+        assert bar().startswith("u Undo s l Save/load j Journal i Items p Panel ? Help q Quit")
+        assert bar().endswith("^p palette")  # room for it at 100 columns
         assert cached_cell_len.cache_info().currsize < 1000  # emptied for each passage
-        await pilot.click(KeyBar, offset=(bar.index("j Journal"), 0))
+        await pilot.click(KeyBar, offset=(bar().index("Journal") + 2, 0))  # a description
         assert isinstance(app.screen, TextDialog) and app.screen.heading == "Journal"
+        assert (await shown(pilot)).splitlines()[-1].startswith("esc Close pgup pgdn Page")
         await pilot.press("escape")
+        await pilot.click(KeyBar, offset=(bar().index("Save/load"), 0))  # a group's: none
+        assert isinstance(app.screen, GameScreen)
+        await pilot.resize_terminal(59, 24)  # too small: the moves' keys go
+        await pilot.pause()
         await pilot.resize_terminal(60, 24)
-        bar = (await shown(pilot)).splitlines()[-1]
-        assert "q Quit" in bar and "palette" not in bar  # no room: Help names Ctrl+P
+        await pilot.pause()
+        assert bar().startswith("u Undo s l Save/load")  # back, once the game fits again
+        assert "q Quit" in bar() and "palette" not in bar()  # no room: Help names Ctrl+P
+        await pilot.resize_terminal(100, 24)
+        game(app).maximize(game(app).query_one("#passage"))
+        await pilot.pause()
+        assert bar().startswith("u Undo")  # stays with a widget maximized
+        game(app).minimize()
         await pilot.press("s")
-        assert (await shown(pilot)).splitlines()[-1].startswith("esc Close d Delete")
+        await pilot.pause()
+        assert bar().startswith("esc Close d Delete")
 
     run_app(app, scenario, size=(100, 30))
 

@@ -46,6 +46,9 @@ class EscapeApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    #: What stays on screen around a maximized widget (Textual's default is its Footer,
+    #: which the game does not use): the key bar, and the "too small" message.
+    ALLOW_IN_MAXIMIZED_VIEW = "KeyBar, TooSmall"
 
     def __init__(self, story_root: Path, seed: int | None = None,
                  load: str | None = None) -> None:

@@ -11,7 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from escape_game.errors import EscapeGameError
+from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
+
+#: Key bar group: page up and page down under one description.
+PAGE = Binding.Group("Page")
 
 
 class TextDialog(ModalScreen[None]):
@@ -28,8 +32,8 @@ class TextDialog(ModalScreen[None]):
         Binding("escape,q", "close", "Close"),
         Binding("up", "scroll(-1)", "Scroll", show=False),
         Binding("down", "scroll(1)", "Scroll", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", group=PAGE),
+        Binding("pagedown,space", "page(1)", "Page down", group=PAGE),
         Binding("home", "edge(-1)", "Top", show=False),
         Binding("end", "edge(1)", "End", show=False),
     ]
@@ -58,6 +62,7 @@ class TextDialog(ModalScreen[None]):
             with VerticalScroll(classes="dialog-body"):
                 yield Static(content, markup=False)
             yield Button("Close (Esc)", id="close", compact=True)
+        yield KeyBar()
         yield TooSmall()
 
     def on_mount(self) -> None:
@@ -133,6 +138,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning")
                 yield Button("No (n)", id="no")
+        yield KeyBar()
         yield TooSmall()
 
     def on_mount(self) -> None:
@@ -177,6 +183,7 @@ class LabelDialog(ModalScreen[str | None]):
                         max_length=self.MAX_LENGTH, id="label")
             yield Static(Text("Enter saves (with no label if empty) · Escape cancels"),
                          classes="hint", markup=False)
+        yield KeyBar()
         yield TooSmall()
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 
 from escape_game.session import Session
 from escape_game.tui.views import one_line
+from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class EndingScreen(ModalScreen[str | None]):
                 yield Button("Title (t)", id="title")
                 yield Button("Undo (u)", id="undo")
                 yield Button("Back (b)", id="close")
+        yield KeyBar()
         yield TooSmall()
 
     def on_mount(self) -> None:
