@@ -68,10 +68,10 @@ class EndingScreen(ModalScreen[str | None]):
             yield Static(ending_summary(self.session, found), id="ending-summary",
                          markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("New game (n)", id="new_game", variant="primary")
-                yield Button("Title (t)", id="title")
-                yield Button("Undo (u)", id="undo")
-                yield Button("Back (b)", id="close")
+                yield Button("New game (n)", id="new_game", variant="primary", compact=True)
+                yield Button("Title (t)", id="title", compact=True)
+                yield Button("Undo (u)", id="undo", compact=True)
+                yield Button("Back (b)", id="close", compact=True)
         yield KeyBar()
         yield TooSmall()
 
