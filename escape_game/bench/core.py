@@ -239,7 +239,9 @@ class Bench:
         self.memo("loader-warm", read)
 
     def child_env(self, **extra: str) -> dict[str, str]:
-        """The environment for a child Python: this run's home, the package importable."""
+        """The environment for a child Python: this run's home, the package importable,
+        its bytecode compiled (`compile_package`, once per run)."""
+        self.memo("bytecode", compile_package)
         env = dict(os.environ)
         env[HOME_VARIABLE] = str(self.home)
         env["PYTHONPATH"] = os.pathsep.join(
@@ -298,3 +300,15 @@ def figure_record(section: str, figure: Figure) -> dict[str, Any]:
     record["ratio"] = figure.ratio
     record["verdict"] = figure.verdict
     return record
+
+
+def compile_package() -> None:
+    """Write the package's bytecode, as `pip install` does, so that child processes
+    time the game as a player runs it. Where PYTHONDONTWRITEBYTECODE is set (this
+    machine sets it) every child would otherwise compile each of our modules from
+    source, while Textual's come compiled from its wheel: measured, 0.5 MB of the TUI's
+    peak memory and about 15 ms of its start-up. Quiet, and harmless, where the folder
+    cannot be written."""
+    import compileall
+
+    compileall.compile_dir(PACKAGE_PARENT / "escape_game", quiet=2)
