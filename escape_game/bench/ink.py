@@ -88,10 +88,16 @@ def run(bench: Bench) -> InkRun:
     Raises:
         Unavailable: `--no-ink`, no play.js, no Node or inkjs, or play.js failed.
     """
-    return bench.memo("ink-run", lambda: _run(bench))
+    return bench.memo("ink-run", lambda: run_again(bench))
 
 
-def _run(bench: Bench) -> InkRun:
+def run_again(bench: Bench) -> InkRun:
+    """play.js on the `--play-scenes` ink story, run now (for figures that alternate
+    the peer's runs with ours).
+
+    Raises:
+        Unavailable: `--no-ink`, no play.js, no Node or inkjs, or play.js failed.
+    """
     options = bench.options
     if not options.ink:
         raise Unavailable("skipped with --no-ink")
