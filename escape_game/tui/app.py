@@ -10,7 +10,8 @@ through `Keeper`, off the UI thread. `Collector` says when garbage is collected.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -257,18 +258,15 @@ class EscapeApp(App):
         from escape_game.paths import data_dir
 
         folder = Path(path) if path else data_dir() / "screenshots"
-        name = filename or generate_datetime_filename(self.title, ".svg", time_format)
-        self.run_worker(self._write_screenshot(folder / name, self.export_screenshot()),
-                        group="saves")
+        target = folder / (filename or generate_datetime_filename(self.title, ".svg",
+                                                                   time_format))
+        written = self.keeper.queue(write_screenshot, target, self.export_screenshot())
+        self.run_worker(partial(self._screenshot_written, written, target), group="saves")
         return None
 
-    async def _write_screenshot(self, target: Path, svg: str) -> None:
-        def write() -> None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(svg, encoding="utf-8")
-
+    async def _screenshot_written(self, written: Awaitable[None], target: Path) -> None:
         try:
-            await self.keeper.run(write)
+            await written
         except OSError as error:
             self.notify(f"Could not save the screenshot in {target.parent}: "
                         f"{error.strerror or error}.", title="Screenshot",
@@ -312,6 +310,16 @@ class EscapeApp(App):
 
         story = self.loaded.story if self.loaded else None
         self.push_screen(TextDialog("About", about_markdown(story), markdown=True))
+
+
+def write_screenshot(target: Path, svg: str) -> None:
+    """Write a screenshot's SVG, making its folder when needed (in the writer thread).
+
+    Raises:
+        OSError: the folder or the file cannot be written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(svg, encoding="utf-8")
 
 
 def peek_title(story_root: Path) -> str:
