@@ -454,6 +454,8 @@ def test_the_key_bar_names_the_keys_and_a_click_presses_one() -> None:
         assert bar().startswith("u Undo s l Save/load j Journal i Items p Panel ? Help q Quit")
         assert bar().endswith("^p palette")  # room for it at 100 columns
         assert cached_cell_len.cache_info().currsize < 1000  # emptied for each passage
+        await pilot.hover(KeyBar, offset=(bar().index("Journal") + 2, 0))
+        assert game(app).query_one(KeyBar).tooltip == "Every passage read and choice made"
         await pilot.click(KeyBar, offset=(bar().index("Journal") + 2, 0))  # a description
         assert isinstance(app.screen, TextDialog) and app.screen.heading == "Journal"
         assert (await shown(pilot)).splitlines()[-1].startswith("esc Close pgup pgdn Page")

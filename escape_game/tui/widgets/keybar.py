@@ -28,7 +28,8 @@ from textual.widget import Widget
 
 
 class Key(NamedTuple):
-    """One key in the bar: the binding it presses and whether its action is enabled."""
+    """One key in the bar: the binding it presses, whether its action is enabled now,
+    and the tooltip shown when the pointer is over it ("" for none)."""
 
     binding: Binding
     enabled: bool
@@ -111,25 +112,20 @@ class KeyBar(Widget, can_focus=False):
         targets: list[Target] = []
         used = 0
         for entry in self.entries():
-            drawn, entry_targets = self.draw(entry, used + (1 if parts else 0))
-            if used + (1 if parts else 0) + drawn.cell_length > width:
+            start = used + 1 if parts else 0  # one space between entries
+            drawn, entry_targets = self.draw(entry, start)
+            if start + drawn.cell_length > width:
                 break  # whole entries only
-            if parts:
-                parts.append(Content(" "))
-                used += 1
-            parts.append(drawn)
+            parts += [Content(" " * (start - used)), drawn]
             targets += entry_targets
-            used += drawn.cell_length
+            used = start + drawn.cell_length
         palette = self.palette_entry()
         if palette is not None:
-            drawn, entry_targets = self.draw(palette, 0)
-            start = width - drawn.cell_length
+            start = width - self.draw(palette, 0)[0].cell_length
             if start - used >= 2:  # else no room: Help names the palette's key
-                parts.append(Content(" " * (start - used)))
-                parts.append(drawn)
-                targets += [target._replace(start=target.start + start,
-                                            end=target.end + start)
-                            for target in entry_targets]
+                drawn, entry_targets = self.draw(palette, start)
+                parts += [Content(" " * (start - used)), drawn]
+                targets += entry_targets
         self._targets = targets
         return Content.assemble(*parts)
 
