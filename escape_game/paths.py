@@ -33,7 +33,9 @@ def read_capped(path: Path, limit: int) -> bytes:
         OSError: the file cannot be opened or read.
     """
     too_large = Refused(None, f"it is larger than {limit / 1_000_000:g} MB")
-    with open(path, "rb") as handle:
+    # Opened without blocking: opening a named pipe waits for a writer, for ever. A
+    # regular file reads the same either way.
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
         status = os.fstat(handle.fileno())
         if not stat.S_ISREG(status.st_mode):
             raise Refused(None, "it is not a regular file")

@@ -529,3 +529,25 @@ def test_read_capped_reads_what_is_there_up_to_the_cap(tmp_path: Path) -> None:
     status = Path("/proc/self/status")  # a regular file whose size says 0
     if status.is_file():
         assert read_capped(status, 1_000_000).startswith(b"Name:")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_among_the_saves_is_refused_at_once(engine, store) -> None:
+    from escape_game.paths import Refused, read_capped
+
+    saves.save_game(store, play(engine, ["walk"]), "1")
+    os.mkfifo(store.folder / "slot-8.json")  # opening it for reading waits for a writer
+    with pytest.raises(Refused, match="not a regular file"):
+        read_capped(store.folder / "slot-8.json", 1000)
+    listed = {entry.name: entry for entry in store.entries()}
+    assert listed["8"].damaged and "not a regular file" in listed["8"].problem
+    assert not listed["1"].damaged
+
+
+def test_a_save_time_no_calendar_holds_is_shown_as_written() -> None:
+    from escape_game.saves.entries import short_time
+    from escape_game.tui.screens.saves import local_time
+
+    odd = "0001-01-01T00:00:00+05:00"  # a valid time, before year 1 in UTC
+    assert short_time(odd) == odd and local_time(odd) == odd
+    assert short_time("2026-11-05T21:04:09.120+00:00") == "2026-11-05 21:04 UTC"

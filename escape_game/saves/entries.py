@@ -119,7 +119,7 @@ def short_time(iso: str) -> str:
     """"2026-11-05T21:04:09.120+00:00" -> "2026-11-05 21:04 UTC" (as given if odd)."""
     try:
         when = datetime.fromisoformat(iso).astimezone(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a time, or one no calendar here holds
         return iso
     return when.strftime("%Y-%m-%d %H:%M UTC")
 

@@ -43,7 +43,7 @@ def local_time(iso: str) -> str:
     """"2026-11-05T21:04:09.120+00:00" -> "5 Nov 2026, 21:04" in local time."""
     try:
         moment = datetime.fromisoformat(iso).astimezone()
-    except ValueError:
+    except (ValueError, OverflowError):  # not a time, or one no calendar here holds
         return iso
     return f"{moment.day} {moment:%b %Y, %H:%M}"
 
