@@ -136,6 +136,7 @@ class LineMode:
             if loaded is not None:
                 self.session = loaded
                 self.show(loaded.step)
+                self.saves.autosave()  # on disk at once: its file may be out of its ring
             return True
         if word == "help":
             self.write()

@@ -121,11 +121,14 @@ class SaveCommands:
         from escape_game import saves
 
         name = argument.strip() or saves.QUICK
-        self.autosave()  # the game being left stays in its autosave ring
         if name.lower() == saves.AUTO:
             restored = saves.continue_game(self.store, self.session().engine)
         else:
             restored = saves.load_game(self.store, self.session().engine, name)
+        # The game being left stays in its autosave ring; saved only now, once the save
+        # is read: its autosave turns the rings, which renumbers `auto2`... and may
+        # remove the older autosave being loaded.
+        self.autosave()
         shown = {saves.QUICK: "the quicksave", saves.AUTO: "the newest autosave"}.get(
             name.lower(), f"slot {name}" if name.isdigit() else name)
         self.write(f"\nLoaded {shown}.")

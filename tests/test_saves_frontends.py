@@ -55,6 +55,20 @@ def test_save_load_and_saves_commands(loaded):
     assert store().read("3").label == "Before the garden, évidemment"
 
 
+def test_loading_an_autosave_loads_the_one_listed_and_keeps_it(loaded):
+    # Game A: three moves, autosaved after each; slot 1 holds its first. Loading slot 1
+    # plays on as game B; then `auto2` in the list is A's newest, in the garden.
+    _, out = play(loaded, "market\nsave 1\ngo_home\ngarden\nload 1\nsaves\nload auto2\n"
+                          "continue\n")
+    listed = next(line for line in out.splitlines() if line.startswith("auto2  "))
+    assert "The garden" in listed and "turn 3" in listed
+    loaded_part = out.split("Loaded auto2.")[1]
+    assert "First time out here." in loaded_part  # the garden, as listed
+    assert "There is no choice" not in loaded_part  # and `continue` is its choice
+    games = {entry.game for entry in store().entries() if entry.kind == "auto"}
+    assert len(games) == 2  # A and B each keep an autosave
+
+
 def test_every_save_error_is_one_sentence(loaded):
     _, out = play(loaded, "save 12\nload 7\nload nowhere\n")
     assert "There is no slot '12' to save in. (name a slot from 1 to 9, or quick)" in out

@@ -362,6 +362,32 @@ def test_the_terminal_too_small_and_back_and_the_theme_remembered() -> None:
     assert EscapeApp(GOOD).theme == "nord"
 
 
+def test_an_autosave_that_failed_is_written_on_quitting() -> None:
+    app = EscapeApp(GOOD, seed=1)
+    folder: list[Path] = []
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")
+        await settle(pilot)
+        assert app.keeper.store is not None
+        folder.append(app.keeper.store.folder)
+        folder[0].rename(folder[0].with_name("aside"))
+        folder[0].write_text("a file where the folder was")
+        await pilot.press("1")
+        await settle(pilot)
+        assert any("The autosave failed" in message for message in notifications(app))
+        folder[0].unlink()
+        folder[0].with_name("aside").rename(folder[0])
+        await pilot.press("q")  # quitting saves what the failed autosave could not
+
+    run_app(app, scenario)
+    app.keeper.wait()
+    assert app.keeper.store is not None
+    newest = app.keeper.store.latest_autosave()
+    assert newest is not None and newest.save is not None
+    assert list(newest.save.log) == ["garden", "continue"]
+
+
 def test_a_save_asked_for_as_the_game_quits_is_written() -> None:
     app = EscapeApp(GOOD, seed=1)
 

@@ -10,7 +10,7 @@ through `Keeper`, off the UI thread. `Collector` says when garbage is collected.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -198,8 +198,15 @@ class EscapeApp(App):
             self.pop_screen()
         self.push_screen(GameScreen(session, saved=saved))
 
-    def open_save(self, name: str) -> None:
-        """Load the save called `name` ("auto" is the newest autosave) and play it."""
+    def open_save(self, name: str, leaving: Callable[[], None] | None = None) -> None:
+        """Load the save called `name` ("auto" is the newest autosave) and play it.
+
+        Args:
+            name: the save's name as the Load screen or the player gives it.
+            leaving: autosaves the game being left; called once the save has been read
+                and before it is played, never before: that autosave turns the rings,
+                and would renumber `auto2`... or remove the older autosave being loaded.
+        """
         from escape_game.errors import SaveError
 
         try:
@@ -208,6 +215,8 @@ class EscapeApp(App):
             self.notify(error.message[:1].upper() + error.message[1:] + ".",
                         title="Cannot load", severity="error", markup=False, timeout=8)
             return
+        if leaving is not None:
+            leaving()
         self.play_restored(restored, name)
 
     def play_restored(self, restored: Restored, name: str) -> None:

@@ -165,18 +165,22 @@ class Keeper:
         self.store.delete(name)
         self.has_autosave = self.store.latest_autosave() is not None
 
-    def autosave(self, session: Session, wait: bool = False) -> None:
+    def autosave(self, session: Session, wait: bool = False) -> asyncio.Future | None:
         """Add the game to its autosave ring; quiet unless it fails.
 
         Args:
             session: the game.
             wait: block until written (used on the way out); otherwise a worker writes.
+
+        Returns:
+            the write, queued (it fails with SaveError when the file could not be
+            written); None when `wait` (done already) or no save folder is open.
         """
         from escape_game.errors import SaveError
         from escape_game.saves import snapshot
 
         if self.store is None:
-            return
+            return None
         save = snapshot(session)
         if wait:
             try:
@@ -184,9 +188,10 @@ class Keeper:
             except SaveError:
                 pass  # the game is ending; the earlier autosaves stand, told before
             self.has_autosave = True
-            return
-        self.app.run_worker(partial(self._autosaved, self.queue(self.store.autosave, save)),
-                            group="saves")
+            return None
+        written = self.queue(self.store.autosave, save)
+        self.app.run_worker(partial(self._autosaved, written), group="saves")
+        return written
 
     async def _autosaved(self, written: asyncio.Future) -> None:
         from escape_game.errors import SaveError

@@ -106,6 +106,9 @@ class GameScreen(Screen):
     def on_mount(self) -> None:
         self.show(self.session.step)
         self.query_one(ChoiceList).focus()
+        # A game loaded from a save that is not its game's newest autosave plays on as
+        # a new branch: on disk at once, since its file may be turned out of its ring.
+        self.autosave_after_paint()
 
     def on_resize(self, event) -> None:
         # The passage and the journey map are wrapped to their widths: again, after
@@ -283,10 +286,19 @@ class GameScreen(Screen):
 
     def autosave(self, wait: bool = False) -> None:
         """Autosave the game unless nothing was chosen yet or this step is saved already."""
-        if not self.session.log or self.session.step is self._saved_step:
+        step = self.session.step
+        if not self.session.log or step is self._saved_step:
             return
-        self._saved_step = self.session.step
-        self.app.keeper.autosave(self.session, wait=wait)
+        self._saved_step = step
+        written = self.app.keeper.autosave(self.session, wait=wait)
+        if written is not None:
+            written.add_done_callback(lambda done: self._after_autosave(step, done))
+
+    def _after_autosave(self, step: Step, done) -> None:
+        """A failed autosave leaves its step unsaved, so the next one (on quitting, at
+        the latest) writes it again."""
+        if not done.cancelled() and done.exception() is not None and self._saved_step is step:
+            self._saved_step = None
 
     # -- saving and loading ---------------------------------------------------------
 
@@ -311,12 +323,10 @@ class GameScreen(Screen):
     def load_from(self, name: str | None) -> None:
         """Load the save the load screen returned (None: it was closed)."""
         if name is not None:
-            self.autosave()
-            self.app.open_save(name)
+            self.app.open_save(name, leaving=self.autosave)
 
     def action_quickload(self) -> None:
-        self.autosave()
-        self.app.open_save("quick")
+        self.app.open_save("quick", leaving=self.autosave)
 
     # -- other screens --------------------------------------------------------------
 
