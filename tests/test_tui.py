@@ -388,6 +388,38 @@ def test_an_autosave_that_failed_is_written_on_quitting() -> None:
     assert list(newest.save.log) == ["garden", "continue"]
 
 
+def test_f5_then_ctrl_q_in_one_breath_writes_the_quicksave_and_ctrl_q_quits_dialogs() -> None:
+    from textual import events
+
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1")
+        # Both keys arrive before either is handled, as over a slow link: Ctrl+Q must
+        # not jump ahead of F5 (as a priority binding would, quitting first).
+        app._driver.send_message(events.Key("f5", None))
+        app._driver.send_message(events.Key("ctrl+q", None))
+        for _ in range(20):
+            await asyncio.sleep(0.05)
+
+    run_app(app, scenario)
+    app.keeper.wait()
+    assert app.keeper.store is not None
+    assert (app.keeper.store.folder / "quick.json").is_file()
+
+    for keys in (["s", "3"], ["j"], ["l"]):  # the label, a page of text, the saves
+        app = EscapeApp(GOOD, seed=1)
+
+        async def in_a_dialog(pilot: Pilot, keys: list[str] = keys) -> None:
+            await pilot.press("n", "1", *keys)
+            await settle(pilot)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+
+        run_app(app, in_a_dialog)
+        assert app.return_code == 0 and not app.is_running, keys
+
+
 def test_a_save_asked_for_as_the_game_quits_is_written() -> None:
     app = EscapeApp(GOOD, seed=1)
 

@@ -20,6 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from escape_game.tui.bindings import QUIT
 from escape_game.tui.collector import IDLE_SECONDS, Collector
 from escape_game.tui.keeper import Keeper, peek_theme
 
@@ -46,7 +47,7 @@ class EscapeApp(App):
     TITLE = "The Escape"
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [QUIT]
     #: What stays on screen around a maximized widget (Textual's default is its Footer,
     #: which the game does not use): the key bar, and the "too small" message.
     ALLOW_IN_MAXIMIZED_VIEW = "KeyBar, TooSmall"

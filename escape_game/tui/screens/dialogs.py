@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from escape_game.errors import EscapeGameError
+from escape_game.tui.bindings import QUIT
 from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
@@ -36,6 +37,7 @@ class TextDialog(ModalScreen[None]):
         Binding("pagedown,space", "page(1)", "Page down", group=PAGE),
         Binding("home", "edge(-1)", "Top", show=False),
         Binding("end", "edge(1)", "End", show=False),
+        QUIT,
     ]
 
     def __init__(self, title: str, body: str | Text, markdown: bool = False,
@@ -125,7 +127,8 @@ class ConfirmDialog(ModalScreen[bool]):
         yes: the label of the yes button.
     """
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No"),
+                QUIT]
 
     def __init__(self, question: str, yes: str = "Yes") -> None:
         super().__init__()
@@ -165,7 +168,7 @@ class LabelDialog(ModalScreen[str | None]):
         label: the text to start with (the old label when overwriting).
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), QUIT]
 
     #: The longest label kept (the saves module cuts longer ones to this).
     MAX_LENGTH = 200

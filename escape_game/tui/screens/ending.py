@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 
 from escape_game.session import Session
 from escape_game.tui.views import one_line
+from escape_game.tui.bindings import QUIT
 from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
@@ -53,6 +54,7 @@ class EndingScreen(ModalScreen[str | None]):
         Binding("t", "title", "Title"),
         Binding("u", "undo", "Undo"),
         Binding("escape,b", "close", "Back"),
+        QUIT,
     ]
 
     def __init__(self, session: Session, keeper: Keeper) -> None:

@@ -23,6 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from escape_game.saves import QUICK, SLOTS, SaveEntry, SaveFile
+from escape_game.tui.bindings import QUIT
 from escape_game.tui.widgets.keybar import KeyBar
 from escape_game.tui.widgets.too_small import TooSmall
 
@@ -110,7 +111,8 @@ class SavesScreen(ModalScreen[Any]):
     HEADING = ""
     BINDINGS = [Binding("escape,q", "close", "Close"),
                 Binding("d,delete", "delete", "Delete", key_display="d"),
-                *(Binding(str(n), f"slot({n})", show=False) for n in range(1, SLOTS + 1))]
+                *(Binding(str(n), f"slot({n})", show=False) for n in range(1, SLOTS + 1)),
+                QUIT]
 
     def __init__(self) -> None:
         super().__init__()
