@@ -420,6 +420,28 @@ def test_f5_then_ctrl_q_in_one_breath_writes_the_quicksave_and_ctrl_q_quits_dial
         assert app.return_code == 0 and not app.is_running, keys
 
 
+def test_a_key_typed_right_after_enter_stays_out_of_the_label() -> None:
+    from textual import events
+
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("n", "1", "s")
+        await settle(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        for key, character in (("l", "l"), ("b", "b"), ("enter", "\r"), ("q", "q")):
+            app._driver.send_message(events.Key(key, character))  # all before any is read
+        for _ in range(20):
+            await asyncio.sleep(0.05)
+
+    run_app(app, scenario)
+    app.keeper.wait()
+    assert app.keeper.store is not None
+    saved = app.keeper.store.find("3").save
+    assert saved is not None and saved.label == "lb"
+
+
 def test_a_save_asked_for_as_the_game_quits_is_written() -> None:
     app = EscapeApp(GOOD, seed=1)
 

@@ -4,6 +4,7 @@ yes-or-no question, a save's label."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -155,6 +156,19 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class LabelInput(Input):
+    """The label's text box: Enter submits the text as it is when Enter is read.
+
+    Input submits through a key binding, which Textual acts on once the key has been
+    passed up to the app; keys typed right behind Enter reach the box first, and ended
+    up in the label ("mylabelq"). Here Enter is handled where it is read, in order.
+    """
+
+    def key_enter(self, event: events.Key) -> None:
+        event.stop()  # not passed up: the binding would submit a second time
+        self.post_message(self.Submitted(self, self.value))
+
+
 class LabelDialog(ModalScreen[str | None]):
     """Asks for a save's label (optional); returns the text, or None when cancelled.
 
@@ -182,8 +196,8 @@ class LabelDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog confirm label"):
             yield Static(Text(f"Save in {self.where}", style="bold"), classes="dialog-title",
                          markup=False)
-            yield Input(self.label, placeholder="a label to know it by (optional)",
-                        max_length=self.MAX_LENGTH, id="label")
+            yield LabelInput(self.label, placeholder="a label to know it by (optional)",
+                             max_length=self.MAX_LENGTH, id="label")
             yield Static(Text("Enter saves (with no label if empty) · Escape cancels"),
                          classes="hint", markup=False)
         yield KeyBar()
