@@ -407,7 +407,7 @@ def test_f5_then_ctrl_q_in_one_breath_writes_the_quicksave_and_ctrl_q_quits_dial
     assert app.keeper.store is not None
     assert (app.keeper.store.folder / "quick.json").is_file()
 
-    for keys in (["s", "3"], ["j"], ["l"]):  # the label, a page of text, the saves
+    for keys in (["s", "3"], ["j"], ["l"], ["ctrl+p"]):  # dialogs, saves, the palette
         app = EscapeApp(GOOD, seed=1)
 
         async def in_a_dialog(pilot: Pilot, keys: list[str] = keys) -> None:

@@ -47,7 +47,12 @@ class EscapeApp(App):
     TITLE = "The Escape"
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (16, "-tall")]
-    BINDINGS = [QUIT]
+    BINDINGS = [
+        QUIT,
+        # Textual's command palette is a modal screen of its own, which an ordinary
+        # binding does not reach: there (only there) Ctrl+Q is a priority binding.
+        Binding("ctrl+q", "quit_from_palette", show=False, priority=True),
+    ]
     #: What stays on screen around a maximized widget (Textual's default is its Footer,
     #: which the game does not use): the key bar, and the "too small" message.
     ALLOW_IN_MAXIMIZED_VIEW = "KeyBar, TooSmall"
@@ -240,6 +245,17 @@ class EscapeApp(App):
         """Quit, autosaving the game on screen first."""
         self.autosave_now()
         self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit_from_palette":
+            from textual.command import CommandPalette
+
+            return isinstance(self.screen, CommandPalette)
+        return True
+
+    async def action_quit_from_palette(self) -> None:
+        """Ctrl+Q in the command palette: quit as anywhere else."""
+        await self.action_quit()
 
     def autosave_now(self) -> None:
         """Autosave the game being played, here and now (on the way out)."""
