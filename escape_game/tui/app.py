@@ -251,7 +251,7 @@ class EscapeApp(App):
             from textual.command import CommandPalette
 
             return isinstance(self.screen, CommandPalette)
-        return True
+        return super().check_action(action, parameters)
 
     async def action_quit_from_palette(self) -> None:
         """Ctrl+Q in the command palette: quit as anywhere else."""

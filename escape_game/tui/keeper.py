@@ -80,7 +80,7 @@ class Keeper:
         Raises:
             EscapeGameError: the story cannot be loaded (see `load_story`).
         """
-        return await self.run(self._load, story_root)
+        return await self.queue(self._load, story_root)
 
     def _load(self, story_root: Path) -> Loaded:
         from escape_game.loader import load_story
@@ -98,13 +98,9 @@ class Keeper:
         self.notice = self.profiles.notice
         self.has_autosave = self.store.latest_autosave() is not None
 
-    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """Run `function(*args)` in the writer thread, after everything asked before."""
-        return await self.queue(function, *args)
-
     def queue(self, function: Callable[..., Any], *args: Any) -> asyncio.Future:
-        """Queue `function(*args)` for the writer thread now; await the result to learn
-        how it went. A write is queued when it is asked for, not when a worker first
+        """Queue `function(*args)` for the writer thread now, after everything asked
+        before; await the result to learn how it went. A write is queued when it is asked for, not when a worker first
         runs: a worker that has not started by the time the app exits never runs, and
         the save it was to write would be lost."""
         return asyncio.wrap_future(self._writer.submit(function, *args))
@@ -132,7 +128,7 @@ class Keeper:
             entry: SaveEntry = await written
         except SaveError as error:
             message = _sentence(error.message)
-            if await self.run(self._damaged, name):
+            if await self.queue(self._damaged, name):
                 message += " Open Load (l) and delete it with d."
             self.app.notify(message, title="Not saved", severity="error", markup=False,
                             timeout=8)
@@ -158,7 +154,7 @@ class Keeper:
             SaveError: nothing there, or it could not be removed.
         """
         assert self.store is not None
-        await self.run(self._delete, name)
+        await self.queue(self._delete, name)
 
     def _delete(self, name: str) -> None:
         assert self.store is not None
@@ -211,7 +207,7 @@ class Keeper:
         """Every save file of the story, read in the writer thread."""
         if self.store is None:
             return []
-        return await self.run(self.store.entries)
+        return await self.queue(self.store.entries)
 
     def restore(self, engine: Engine, name: str) -> Restored:
         """The game a save holds ("auto" is the newest autosave), rebuilt.
