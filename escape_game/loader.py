@@ -17,7 +17,6 @@ and collecting them as they come costs more time than the parse.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -114,18 +113,18 @@ def _read_story(root: str | os.PathLike[str], use_cache: bool) -> LoadResult:
                                        f"cannot read the file: {error.strerror}"))
     if problems:
         return LoadResult(None, tuple(problems))
-    digest = _digest(folder, files, ignored)
+    blob = sources_blob(folder, files, ignored)
     if use_cache:
         from escape_game import cache
 
-        hit = cache.load(root, digest)
+        hit = cache.load(root, blob)
         if hit is not None:
             story, memo, warnings = hit
             story = msgspec.structs.replace(story, root=os.fspath(root))
             names = names_of(story.manifest, frozenset(story.scenes))
             names.memo.update(memo)
             return LoadResult(Loaded(story, Program(names)), warnings)
-    result = _read_files(os.fspath(root), files, digest)
+    result = _read_files(os.fspath(root), files, _digest(blob))
     if ignored:
         result = result._replace(diagnostics=tuple(
             Diagnostic(str(path), 0, 0, "warning", "ignored-file", "this file is not read: "
@@ -135,7 +134,7 @@ def _read_story(root: str | os.PathLike[str], use_cache: bool) -> LoadResult:
         from escape_game import cache
 
         program = result.loaded.program
-        cache.store(root, result.loaded.story, program.names.memo, result.diagnostics)
+        cache.store(root, blob, result.loaded.story, program.names.memo, result.diagnostics)
     return result
 
 
@@ -164,17 +163,25 @@ def _sources(folder: Path) -> tuple[list[Path], list[Path]]:
     return [folder / MANIFEST, *found], ignored
 
 
-def _digest(folder: Path, files: list[tuple[str, bytes]], ignored: list[Path]) -> str:
-    """sha256 of every file's path inside the folder and bytes, in order, as hex (and of
-    the names of ignored files, so the warnings about them are never stale in the cache)."""
-    digest = hashlib.sha256()
+def sources_blob(folder: Path, files: list[tuple[str, bytes]], ignored: list[Path]) -> bytes:
+    """Every file's path inside the folder and bytes, length-prefixed, in order, then the
+    names of ignored files (so the warnings about them are never stale in the cache): the
+    bytes the story's digest is taken of and its cache entry is checked against."""
+    parts = []
     for shown, data in files:
         relative = Path(shown).relative_to(folder).as_posix().encode()
-        digest.update(len(relative).to_bytes(4, "big") + relative)
-        digest.update(len(data).to_bytes(8, "big") + data)
+        parts += (len(relative).to_bytes(4, "big"), relative, len(data).to_bytes(8, "big"), data)
     for path in ignored:
-        digest.update(b"ignored:" + path.relative_to(folder).as_posix().encode() + b"\0")
-    return digest.hexdigest()
+        parts.append(b"ignored:" + path.relative_to(folder).as_posix().encode() + b"\0")
+    return b"".join(parts)
+
+
+def _digest(blob: bytes) -> str:
+    """The story's digest: SHA-256 of its `sources_blob`, as hex. Imported here, not at
+    the top: a warm start takes the digest from the cache and never loads OpenSSL."""
+    import hashlib
+
+    return hashlib.sha256(blob).hexdigest()
 
 
 def _read_files(root: str, files: list[tuple[str, bytes]], digest: str) -> LoadResult:

@@ -3,7 +3,9 @@ only ever ignored and rewritten."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +15,7 @@ import pytest
 
 from escape_game import cache
 from escape_game.expressions import Scope
-from escape_game.loader import read_story
+from escape_game.loader import _sources, read_story, sources_blob
 from tests.support import cli_env
 
 GOOD = Path(__file__).parent / "stories" / "good"
@@ -42,20 +44,21 @@ def test_a_warm_load_gives_an_equal_story_and_a_working_program(story):
     assert condition.evaluate(scope) is True
 
 
-def test_a_warm_load_does_not_import_yaml(story):
+def test_a_warm_load_imports_neither_yaml_nor_openssl(story):
     assert read_story(story).loaded is not None
     code = (
         "import json, sys\n"
         "from escape_game.loader import read_story\n"
         f"result = read_story({str(story)!r})\n"
         "print(json.dumps({'yaml': 'yaml' in sys.modules, 'loaded': result.loaded is not None,\n"
+        "                  'openssl': '_hashlib' in sys.modules,\n"
         "                  'digest': result.loaded.story.digest}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=cli_env(), timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
-    assert record == {"yaml": False, "loaded": True,
+    assert record == {"yaml": False, "loaded": True, "openssl": False,
                       "digest": read_story(story, use_cache=False).loaded.story.digest}
 
 
@@ -82,6 +85,41 @@ def test_an_edited_story_is_read_again(story):
     manifest.write_text(manifest.read_text("utf-8").replace("The Small Hours", "The Long Night"),
                         "utf-8")
     assert read_story(story).loaded.story.manifest.title == "The Long Night"
+
+
+def test_an_edit_that_keeps_size_and_file_times_is_read_again(story):
+    manifest = story / "story.yaml"
+    times = manifest.stat()
+    assert read_story(story).loaded.story.manifest.title == "The Small Hours"
+    manifest.write_text(manifest.read_text("utf-8").replace("The Small Hours", "The Small Houri"),
+                        "utf-8")
+    os.utime(manifest, ns=(times.st_atime_ns, times.st_mtime_ns))
+    edited = read_story(story).loaded.story
+    assert edited.manifest.title == "The Small Houri"
+    assert edited.digest == read_story(story, use_cache=False).loaded.story.digest
+
+
+def sources_of(story: Path) -> bytes:
+    """The bytes a cache entry of `story` is checked against."""
+    found, ignored = _sources(story)
+    return sources_blob(story, [(str(path), path.read_bytes()) for path in found], ignored)
+
+
+def test_the_digest_is_sha256_of_the_sources_warm_or_cold(story):
+    expected = hashlib.sha256(sources_of(story)).hexdigest()
+    assert read_story(story).loaded.story.digest == expected  # cold
+    assert read_story(story).loaded.story.digest == expected  # warm
+
+
+def test_a_cache_built_by_other_code_is_not_used(story, monkeypatch):
+    assert read_story(story).loaded is not None
+    assert cache.load(story, sources_of(story)) is not None
+    before = cache.cache_file(story).read_bytes()
+    monkeypatch.setattr(cache, "CACHE_FORMAT", cache.CACHE_FORMAT + 1)
+    assert cache.load(story, sources_of(story)) is None
+    assert read_story(story).loaded is not None
+    assert cache.cache_file(story).read_bytes() != before  # rewritten under the new stamp
+    assert cache.load(story, sources_of(story)) is not None
 
 
 def test_a_story_with_errors_is_not_cached(story):
