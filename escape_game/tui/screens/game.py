@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
@@ -89,17 +89,19 @@ class GameScreen(Screen):
         self._shown: dict[str, tuple] = {}  # what each status Static shows now
 
     def compose(self) -> ComposeResult:
+        # The place line and the key bar are docked; the passage and the panel lie
+        # side by side between them, in the screen's own horizontal layout (a
+        # container more would cost its lines in the compositor's caches: 0.2 MB).
         yield Static(id="place", markup=False)
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
-                yield PassageView(id="passage")
-                yield ChoiceList(id="choices")
-            with VerticalScroll(id="side"):
-                # What changes most often first; the journey map, which only grows,
-                # last (the panel scrolls when it does not fit).
-                yield Static(id="meters", markup=False)
-                yield Static(id="inventory", markup=False)
-                yield Static(id="journey", markup=False)
+        with Vertical(id="main"):
+            yield PassageView(id="passage")
+            yield ChoiceList(id="choices")
+        with VerticalScroll(id="side"):
+            # What changes most often first; the journey map, which only grows,
+            # last (the panel scrolls when it does not fit).
+            yield Static(id="meters", markup=False)
+            yield Static(id="inventory", markup=False)
+            yield Static(id="journey", markup=False)
         yield KeyBar(palette=True)
         yield TooSmall()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Center
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -38,16 +38,17 @@ class TitleScreen(Screen):
         self._chose_default = False  # the highlight is set once, when the story is ready
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="title-box"):
-            yield Static(Text(self.app.title, style="bold"), id="title-name")
-            yield Static(Text("a story in a terminal", style="italic"), id="title-sub")
-            with Center():
-                yield OptionList(
-                    *(Option(label, id=key, disabled=key in ("continue", "load"))
-                      for key, label in MENU.items()),
-                    id="title-menu", markup=False,
-                )
-            yield Static(Text("Loading the story…"), id="title-status")
+        # Centred by the screen's own alignment: the screen stays under the game, and
+        # a box around these would keep its lines in the compositor's caches there.
+        yield Static(Text(self.app.title, style="bold"), id="title-name")
+        yield Static(Text("a story in a terminal", style="italic"), id="title-sub")
+        with Center():
+            yield OptionList(
+                *(Option(label, id=key, disabled=key in ("continue", "load"))
+                  for key, label in MENU.items()),
+                id="title-menu", markup=False,
+            )
+        yield Static(Text("Loading the story…"), id="title-status")
         yield KeyBar(palette=True)
         yield TooSmall()
 
