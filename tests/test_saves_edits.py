@@ -93,6 +93,40 @@ def test_removed_choice_mid_log_resumes_at_the_last_step_that_applied(v1, v2):
     assert session.state.scene == "hall"
 
 
+def test_a_partly_replayed_game_plays_on_as_a_branch_and_keeps_the_ring(v1, v2):
+    store = saves.store_for(v1)
+    session = Session(v1, Start(seed=5))
+    for choice in ["wait", "go_garden", "dig", "back", "wait"]:
+        session.choose(choice)
+        saves.autosave(store, session)
+    full = store.read("auto")
+    restored = saves.continue_game(store, v2)
+    assert restored.applied == 2 and not restored.continues
+    assert restored.session.game != session.game
+    stopped = restored.notices.index(
+        "The saved choices no longer all apply (step 3 ('dig'): there is no choice "
+        "'dig' here); the game resumes after 2 of its 5 choices.")
+    assert restored.notices[stopped + 1] == "It plays on as a new game; the save is kept as it was."
+    branch = restored.session
+    for _ in range(saves.RING + 2):
+        branch.choose("back" if branch.state.scene == "orchard" else "go_garden")
+        saves.autosave(store, branch)
+    kept = [entry.save for entry in store.entries()
+            if entry.kind == "auto" and entry.game == session.game]
+    assert kept == [full]  # the whole game's newest autosave, as it was
+
+
+def test_a_fully_replayed_autosave_continues_its_game(v1, v2):
+    store = saves.store_for(v1)
+    session = Session(v1, Start(seed=5))
+    for choice in ["wait", "go_garden"]:
+        session.choose(choice)
+        saves.autosave(store, session)
+    restored = saves.continue_game(store, v2)
+    assert restored.applied == 2 and restored.continues
+    assert restored.session.game == session.game
+
+
 def test_new_variable_takes_its_initial_value(v1, v2):
     store = save_on_v1(v1, ["wait"])
     restored = load_on_v2(store, v2)

@@ -127,10 +127,15 @@ def _replay(engine: Engine, save: SaveFile, game: str) -> Restored:
                  else f"after {applied} of its {len(save.log)} choices")
         notices.append(f"The saved choices no longer all apply ({problem.message}); "
                        f"the game resumes {where}.")
+        if session.game == save.game:
+            # A shorter game under the save's id would turn that game's ring, newest
+            # autosaves first, out of existence: it plays on as a branch instead.
+            session.game = new_game_id()
+            notices.append("It plays on as a new game; the save is kept as it was.")
     if edited:
         notices += _declaration_notices(engine, save, renames)
     return Restored(session, tuple(notices), len(save.log), applied,
-                    game == save.game and applied == len(save.log))
+                    session.game == save.game)
 
 
 def _start(engine: Engine, save: SaveFile, renames: Renames) -> Start:
