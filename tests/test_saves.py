@@ -458,9 +458,9 @@ def test_profile_keeps_endings_and_settings_across_games(escape_home):
     assert profiles.path == data_dir() / "profile.json"
 
 
-@pytest.mark.parametrize("content", [b"{\"endings\": [", b"not json", b'{"format": 5}',
-                                     b"[" * 100_000 + b"]" * 100_000],
-                         ids=["truncated", "not-json", "future", "nested"])
+@pytest.mark.parametrize("content", [b"{\"endings\": [", b"not json", b'{"format": 0}',
+                                     b'{"format": "2"}', b"[" * 100_000 + b"]" * 100_000],
+                         ids=["truncated", "not-json", "no-format", "format-text", "nested"])
 def test_a_damaged_profile_is_kept_aside_and_a_fresh_one_starts(escape_home, content):
     path = data_dir() / "profile.json"
     path.parent.mkdir(parents=True)
@@ -472,6 +472,20 @@ def test_a_damaged_profile_is_kept_aside_and_a_fresh_one_starts(escape_home, con
     assert len(aside) == 1 and aside[0].read_bytes() == content
     profiles.set_setting("theme", "dark")
     assert saves.ProfileStore().load().settings == {"theme": "dark"}
+
+
+def test_a_profile_of_a_newer_format_is_left_alone(escape_home):
+    path = data_dir() / "profile.json"
+    path.parent.mkdir(parents=True)
+    newer = b'{"format": 2, "endings": {"reshaped": true}, "settings": {"theme": "paris"}}'
+    path.write_bytes(newer)
+    profiles = saves.ProfileStore()
+    assert profiles.load() == saves.Profile()
+    assert "written by a newer version" in profiles.notice
+    with pytest.raises(SaveError):
+        profiles.set_setting("theme", "dark")
+    assert [p.name for p in path.parent.iterdir()] == ["profile.json"]
+    assert path.read_bytes() == newer
 
 
 # -- the session's side -----------------------------------------------------------------

@@ -3,7 +3,8 @@
 One file, `data_dir()/profile.json`, shared by every story (endings are kept per story
 id), written with the same atomic writer as the saves. A profile that cannot be read is
 never silently replaced: it is renamed aside (`profile.damaged-<UTC time>.json`) and a
-fresh one starts, with a notice for the player.
+fresh one starts, with a notice for the player. One written by a newer version of the
+game is left where it is, unwritten, and this game plays without it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,19 @@ class Profile(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(ending for ending in self.endings if ending.story == story_id)
 
 
+class _Format(msgspec.Struct):
+    format: int = 0
+
+
+def _format_of(data: bytes) -> int:
+    """The format version a profile file declares (0 when it declares none).
+
+    Raises:
+        msgspec.MsgspecError: the file is not a JSON object with a whole-number format.
+    """
+    return msgspec.json.decode(data, type=_Format).format
+
+
 def profile_path() -> Path:
     """Where the profile lives."""
     return data_dir() / "profile.json"
@@ -77,7 +91,7 @@ class ProfileStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else profile_path()
         self.notice = ""
-        self._blocked = False  # a file that is there but unreadable: never written over
+        self._blocked = ""  # why a file that is there is never written over ("" if not)
 
     def load(self) -> Profile:
         """The profile (a fresh one when there is none).
@@ -92,9 +106,16 @@ class ProfileStore:
             return Profile()
         except OSError as error:
             self.notice = f"Your profile could not be read ({describe(error)}); playing without it."
-            self._blocked = True
+            self._blocked = "the profile cannot be read"
             return Profile()
         try:
+            if _format_of(data) > PROFILE_VERSION:
+                # Written by a newer version of the game: not damaged, only not ours to
+                # read or to write over (playing an older version must not undo it).
+                self.notice = ("Your profile was written by a newer version of the game; "
+                               "it is left as it is, and nothing is added to it this time.")
+                self._blocked = "the profile is of a newer version of the game"
+                return Profile()
             profile = msgspec.json.decode(data, type=Profile)
             if profile.format != PROFILE_VERSION:
                 raise ValueError(f"unknown format version {profile.format}")
@@ -115,8 +136,8 @@ class ProfileStore:
         """
         profile = change(self.load())
         if self._blocked:
-            raise SaveError("the profile cannot be read and is left as it is",
-                            f"move {self.path} away by hand")
+            raise SaveError(self._blocked, f"it is left as it is; move {self.path} away by hand "
+                                           "to start a fresh one")
         write_atomic(self.path, msgspec.json.encode(profile))
         return profile
 
@@ -156,7 +177,7 @@ class ProfileStore:
         except OSError as error:
             self.notice = (f"Your profile is damaged ({reason}) and could not be moved "
                            f"aside ({describe(error)}); it is left as it is.")
-            self._blocked = True
+            self._blocked = "the profile is damaged and could not be moved aside"
             return
         self.notice = (f"Your profile was damaged ({reason}); it is kept as {aside.name} "
                        "and a fresh one has started.")
