@@ -188,6 +188,7 @@ class SaveCommands:
             return False
         if session.step is self._saved_step:
             return True
+        before = session.game
         try:
             saves.autosave(self.store, session)
         except SaveError as error:
@@ -195,6 +196,8 @@ class SaveCommands:
                 self.write(f"\nThe autosave failed: {error.message}.")
             self._problem = error.message
             return False
+        if session.game != before:
+            self.write(f"\n{saves.BRANCHED}")
         self._problem = ""
         self._saved_step = session.step
         return True

@@ -14,7 +14,6 @@ it). A session rebuilt on an edited story replays the log as far as it still app
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,15 +21,10 @@ from dataclasses import dataclass, field
 from escape_game.engine import ChoiceView, Engine, Step
 from escape_game.errors import CommandError, EscapeGameError
 from escape_game.model import Value
-from escape_game.state import GameState
+from escape_game.state import GameState, new_game_id
 
 #: How many moves can be undone (and redone) at most.
 UNDO_LIMIT = 200
-
-
-def new_game_id() -> str:
-    """A fresh playthrough id: 12 random hex digits (saves keep autosaves per id)."""
-    return os.urandom(6).hex()
 
 
 @dataclass(frozen=True)

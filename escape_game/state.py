@@ -8,6 +8,8 @@ from the same seed rebuilds the same state.
 
 from __future__ import annotations
 
+import os
+
 import msgspec
 
 from escape_game.model import Value
@@ -66,3 +68,8 @@ def choice_key(owner: str, choice_id: str) -> str:
         choice_id: the choice's id.
     """
     return f"{owner}.{choice_id}"
+
+
+def new_game_id() -> str:
+    """A fresh playthrough id: 12 random hex digits (saves keep autosaves per id)."""
+    return os.urandom(6).hex()

@@ -13,8 +13,8 @@ The front ends (plain mode, TUI, CLI) use only the names exported here:
 Every failure is a `SaveError` with one clear line; a function that returns has
 written the file and read it back. Module map: `format` (the file model and its
 version history), `atomic` (crash-safe writes), `entries` (names and list lines),
-`store` (the folder and its rings), `profile`: the file layer (L1), importing only
-L0 types. `rebuild` (games from saves, story edits) is pure L2 logic over `Session`
+`store` (the folder and its rings), `claims` (one writer per ring), `profile`: the
+file layer (L1), importing only L0 types. `rebuild` (games from saves, story edits) is pure L2 logic over `Session`
 and writes nothing; it lives here so that one package holds everything about saves.
 """
 
@@ -30,9 +30,9 @@ from escape_game.saves.store import SaveStore
 from escape_game.session import Session
 
 __all__ = [
-    "AUTO", "FORMAT_VERSION", "QUICK", "RING", "SLOTS", "EndingFound", "Profile",
-    "ProfileStore", "Restored", "SaveEntry", "SaveFile", "SaveStore", "StoryStamp",
-    "autosave", "continue_game", "is_slot_name", "load_game", "restore", "save_game",
+    "AUTO", "BRANCHED", "FORMAT_VERSION", "QUICK", "RING", "SLOTS", "EndingFound",
+    "Profile", "ProfileStore", "Restored", "SaveEntry", "SaveFile", "SaveStore", "StoryStamp",
+    "adopt", "autosave", "continue_game", "is_slot_name", "load_game", "restore", "save_game",
     "snapshot", "store_for",
 ]
 
@@ -52,13 +52,29 @@ def save_game(store: SaveStore, session: Session, name: str = QUICK,
     return store.write(name, snapshot(session, label))
 
 
+#: Told when a game's autosaves go to a branch because another window plays it too.
+BRANCHED = ("This game is open in another window too: from here, this window's moves "
+            "are autosaved as a game of their own. Both are kept.")
+
+
 def autosave(store: SaveStore, session: Session) -> SaveEntry:
-    """Add the game as it is now to its autosave ring.
+    """Add the game as it is now to its autosave ring (see `adopt`).
 
     Raises:
         SaveError: the write failed (no older autosave was removed).
     """
-    return store.autosave(snapshot(session))
+    entry = store.autosave(snapshot(session))
+    adopt(session, entry)
+    return entry
+
+
+def adopt(session: Session, written: SaveEntry) -> bool:
+    """Play on under the id an autosave of `session` was written under. True when that
+    is a new branch (another process plays the game: tell the player `BRANCHED`)."""
+    if written.game == session.game:
+        return False
+    session.game = written.game
+    return True
 
 
 def load_game(store: SaveStore, engine: Engine, name: str) -> Restored:

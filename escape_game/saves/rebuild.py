@@ -28,8 +28,8 @@ from escape_game.engine import Engine
 from escape_game.errors import SaveError, StoryError
 from escape_game.model import Renamed
 from escape_game.saves.format import FORMAT_VERSION, SaveFile, clean_label, now_iso, stamp_of
-from escape_game.session import Session, Start, new_game_id
-from escape_game.state import GameState
+from escape_game.session import Session, Start
+from escape_game.state import GameState, new_game_id
 
 _GAME_ID = re.compile(r"[0-9a-f]{1,32}\Z")
 

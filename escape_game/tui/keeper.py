@@ -173,27 +173,29 @@ class Keeper:
             written); None when `wait` (done already) or no save folder is open.
         """
         from escape_game.errors import SaveError
-        from escape_game.saves import snapshot
+        from escape_game.saves import adopt, snapshot
 
         if self.store is None:
             return None
         save = snapshot(session)
         if wait:
             try:
-                self._writer.submit(self.store.autosave, save).result()
+                adopt(session, self._writer.submit(self.store.autosave, save).result())
             except SaveError:
                 pass  # the game is ending; the earlier autosaves stand, told before
             self.has_autosave = True
             return None
         written = self.queue(self.store.autosave, save)
-        self.app.run_worker(partial(self._autosaved, written), group="saves")
+        self.app.run_worker(partial(self._autosaved, written, session), group="saves")
         return written
 
-    async def _autosaved(self, written: asyncio.Future) -> None:
+    async def _autosaved(self, written: asyncio.Future, session: Session) -> None:
         from escape_game.errors import SaveError
+        from escape_game.saves import BRANCHED, adopt
 
         try:
-            await written
+            if adopt(session, await written):
+                self.app.notify(BRANCHED, severity="warning", markup=False, timeout=10)
         except SaveError as error:
             if error.message != self._problem:  # told once, again only when it changes
                 self.app.notify(_sentence(f"the autosave failed: {error.message}"),

@@ -1,0 +1,197 @@
+"""One process at a time writes a game's autosave ring: two windows on one game never
+turn each other's autosaves out. The other window is a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from escape_game import saves
+from escape_game.engine import Engine
+from escape_game.loader import load_story
+from escape_game.saves import claims
+from escape_game.session import Session, Start
+from tests.support import cli_env
+
+STORY = Path(__file__).parent / "stories" / "saves_v1"
+GOOD = Path(__file__).parent / "stories" / "good"
+
+pytestmark = pytest.mark.skipif(claims.fcntl is None, reason="no flock on this platform")
+
+#: Another window: continues the newest autosave (or, with "new", starts a game), makes
+#: a move, autosaves, prints its game id before and after, then waits.
+WINDOW = r"""
+import os, sys
+from escape_game import saves
+from escape_game.engine import Engine
+from escape_game.loader import load_story
+from escape_game.session import Session, Start
+loaded = load_story(sys.argv[1])
+engine = Engine(loaded.story, loaded.program)
+store = saves.store_for(engine)
+if sys.argv[2] == "new":
+    session = Session(engine, Start(seed=3))
+else:
+    session = saves.continue_game(store, engine).session
+before = session.game
+session.choose(sys.argv[3])
+saves.autosave(store, session)
+print(before, session.game, flush=True)
+sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def engine() -> Engine:
+    loaded = load_story(STORY)
+    return Engine(loaded.story, loaded.program)
+
+
+@pytest.fixture
+def window(escape_home: Path) -> Iterator:
+    """Starts other windows (real processes) and ends them after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(how: str, story: Path = STORY, choice: str = "wait"
+              ) -> tuple[subprocess.Popen, str, str]:
+        process = subprocess.Popen(
+            [sys.executable, "-c", WINDOW, str(story), how, choice], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env())
+        started.append(process)
+        line = process.stdout.readline()
+        assert line, process.stderr.read()
+        before, after = line.split()
+        return process, before, after
+
+    yield start
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def ring_of(store: saves.SaveStore, game: str) -> list[str]:
+    return sorted(entry.path.name for entry in store.entries()
+                  if entry.kind == "auto" and entry.game == game)
+
+
+def play_with_autosaves(engine: Engine, store: saves.SaveStore, moves: int) -> Session:
+    session = Session(engine, Start(seed=5))
+    for _ in range(moves):
+        session.choose("wait")
+        saves.autosave(store, session)
+    return session
+
+
+def test_a_second_window_on_the_same_game_autosaves_as_a_branch(engine, window):
+    store = saves.store_for(engine)
+    session = play_with_autosaves(engine, store, saves.RING)
+    ring = ring_of(store, session.game)
+    assert len(ring) == saves.RING
+
+    _, continued, now = window("continue")  # plays on from this game's newest autosave
+    assert continued == session.game and now != session.game
+    assert ring_of(store, session.game) == ring  # not one turned out by the other window
+    assert len(ring_of(store, now)) == 1
+    branch = store.read("auto")
+    assert branch.game == now and branch.log == (*session.log, "wait")
+
+    session.choose("wait")  # this window plays on in its own ring, as before
+    entry = saves.autosave(store, session)
+    assert entry.game == session.game
+    assert ring_of(store, now) == [f"auto-{now}-000001.json"]  # held there: never trimmed
+
+
+def test_a_game_another_window_started_is_claimed_there(engine, window):
+    _, _, theirs = window("new")
+    store = saves.store_for(engine)
+    session = Session(engine, Start(seed=5), game=theirs)
+    session.choose("wait")
+    entry = saves.autosave(store, session)
+    assert entry.game != theirs and session.game == entry.game  # adopted: a branch
+    session.choose("wait")
+    assert saves.autosave(store, session).game == entry.game  # and it stays there
+
+
+def test_a_window_that_dies_leaves_its_game_free(engine, window):
+    process, _, theirs = window("new")
+    lock = claims.lock_path(saves.store_for(engine).folder, theirs)
+    assert lock.exists()
+    process.send_signal(signal.SIGKILL)  # no chance to release anything
+    process.wait()
+    store = saves.store_for(engine)
+    session = Session(engine, Start(seed=5), game=theirs)
+    session.choose("wait")
+    assert saves.autosave(store, session).game == theirs
+    assert session.game == theirs
+
+
+def test_a_lock_file_left_by_a_dead_process_is_swept(engine, window):
+    process, _, theirs = window("new")
+    store = saves.store_for(engine)
+    lock = claims.lock_path(store.folder, theirs)
+    store.entries()
+    assert lock.exists()  # held: kept
+    process.kill()
+    process.wait()
+    store.entries()
+    assert not lock.exists()
+    assert [name for name in os.listdir(store.folder) if name.startswith(".")] == []
+
+
+def test_one_process_never_contends_with_itself(engine):
+    first, second = saves.store_for(engine), saves.store_for(engine)
+    session = Session(engine, Start(seed=5))
+    session.choose("wait")
+    game = session.game
+    assert saves.autosave(first, session).game == game
+    session.choose("wait")
+    assert saves.autosave(second, session).game == game
+    other = Session(engine, Start(seed=6))  # a new game here gives up the old claim
+    other.choose("wait")
+    saves.autosave(first, other)
+    assert not claims.lock_path(first.folder, game).exists()
+
+
+def test_the_line_mode_says_when_it_plays_on_as_a_branch(window):
+    import io
+
+    from escape_game.linemode import run
+
+    _, _, theirs = window("new", GOOD, "garden")
+    out = io.StringIO()
+    run(load_story(GOOD), seed=7, stdin=io.StringIO("continue\n"), stdout=out, width=200,
+        load="auto")
+    assert saves.BRANCHED in out.getvalue()
+    mine = saves.SaveStore("good").read("auto")
+    assert mine.game != theirs and mine.log == ("garden", "continue")
+    assert len(ring_of(saves.SaveStore("good"), theirs)) == 1
+
+
+def test_the_tui_says_when_it_plays_on_as_a_branch(window):
+    pytest.importorskip("textual")
+    from tests.test_tui import game, notifications, run_app, settle
+
+    from escape_game.tui.app import EscapeApp
+
+    _, _, theirs = window("new", GOOD, "garden")
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot) -> None:
+        await pilot.press("enter")  # Continue: the other window's game
+        session = game(app).session
+        assert session.game == theirs
+        await pilot.press("1")
+        await settle(pilot)
+        assert saves.BRANCHED in notifications(app)
+        assert session.game != theirs
+        assert saves.SaveStore("good").read("auto").game == session.game
+
+    run_app(app, scenario)
+    app.keeper.wait()
+    assert len(ring_of(saves.SaveStore("good"), theirs)) == 1
