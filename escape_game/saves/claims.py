@@ -17,6 +17,7 @@ has no `flock` (Windows), every claim succeeds: saves work as they did without c
 from __future__ import annotations
 
 import os
+import time
 from contextlib import suppress
 from pathlib import Path
 
@@ -27,6 +28,8 @@ except ImportError:  # pragma: no cover - Windows
 
 #: Claims this process holds: lock file path -> its open descriptor (locked).
 _HELD: dict[Path, int] = {}
+#: Tries at a claim, and the pause (seconds) that grows between them: 0.06 s in all.
+_ATTEMPTS, _PAUSE = 4, 0.01
 
 
 def lock_path(folder: Path, game: str) -> Path:
@@ -46,17 +49,20 @@ def claim(folder: Path, game: str) -> bool:
         release(held)
     if path in _HELD or fcntl is None:
         return True
-    for _ in range(3):  # the file may be removed between open and lock: try again
+    for attempt in range(_ATTEMPTS):
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(descriptor)
-            return False
+            # Another process may hold it only for a moment (`held_elsewhere`, `sweep`
+            # look and let go at once); a process playing the game holds it for minutes.
+            time.sleep(_PAUSE * (attempt + 1))
+            continue
         if _same_file(descriptor, path):
             _HELD[path] = descriptor
             return True
-        os.close(descriptor)
+        os.close(descriptor)  # removed as it was released: try the new file
     return False
 
 
