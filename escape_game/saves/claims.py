@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - Windows
 
 #: Claims this process holds: lock file path -> its open descriptor (locked).
 _HELD: dict[Path, int] = {}
-#: Tries at a claim, and the pause (seconds) that grows between them: 0.06 s in all.
+#: Tries at a claim, and the pause (seconds) that grows after each: 0.1 s in all.
 _ATTEMPTS, _PAUSE = 4, 0.01
 
 
