@@ -113,7 +113,7 @@ def test_a_game_another_window_started_is_claimed_there(engine, window):
     session = Session(engine, Start(seed=5), game=theirs)
     session.choose("wait")
     entry = saves.autosave(store, session)
-    assert entry.game != theirs and session.game == entry.game  # adopted: a branch
+    assert entry.game != theirs and session.game == entry.game  # a branch
     session.choose("wait")
     assert saves.autosave(store, session).game == entry.game  # and it stays there
 
@@ -184,14 +184,73 @@ def test_the_tui_says_when_it_plays_on_as_a_branch(window):
 
     async def scenario(pilot) -> None:
         await pilot.press("enter")  # Continue: the other window's game
+        await settle(pilot)
         session = game(app).session
-        assert session.game == theirs
+        assert session.game != theirs and saves.BRANCHED in notifications(app)
+        newest = saves.SaveStore("good").read("auto")  # the branch is on disk at once
+        assert newest.game == session.game and newest.log == ("garden",)
         await pilot.press("1")
         await settle(pilot)
-        assert saves.BRANCHED in notifications(app)
-        assert session.game != theirs
-        assert saves.SaveStore("good").read("auto").game == session.game
+        assert saves.SaveStore("good").read("auto").log == ("garden", "continue")
+        assert notifications(app).count(saves.BRANCHED) == 1
 
     run_app(app, scenario)
     app.keeper.wait()
     assert len(ring_of(saves.SaveStore("good"), theirs)) == 1
+
+
+def test_a_branch_does_not_capture_the_game_it_came_from(engine, window):
+    # This window branched once, while the other played; the other has gone. Loading
+    # that game's newest autosave plays it on under its own id, and the branch keeps
+    # its newest autosave.
+    store = saves.store_for(engine)
+    process, _, theirs = window("new")
+    session = Session(engine, Start(seed=5), game=theirs)
+    session.choose("wait")
+    branch = saves.autosave(store, session).game
+    assert branch != theirs
+    process.stdin.close()  # the other window quits
+    process.wait()
+    newest_of_theirs = next(entry for entry in store.entries() if entry.game == theirs)
+    restored = saves.load_game(store, engine, newest_of_theirs.name)
+    assert restored.continues and restored.session.game == theirs
+    restored.session.choose("wait")
+    assert saves.autosave(store, restored.session).game == theirs
+    assert len(ring_of(store, branch)) == 1
+
+
+def test_a_window_that_quits_leaves_no_lock_file(engine, window):
+    process, _, theirs = window("new")
+    store = saves.store_for(engine)
+    assert claims.lock_path(store.folder, theirs).exists()
+    process.stdin.close()
+    assert process.wait() == 0
+    assert [name for name in os.listdir(store.folder) if name.startswith(".")] == []
+
+
+def test_where_locks_do_not_work_every_claim_succeeds(engine, monkeypatch):
+    import errno
+
+    def refuse(descriptor, operation):  # as NFS without a lock daemon answers
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(claims.fcntl, "flock", refuse)
+    store = saves.store_for(engine)
+    session = Session(engine, Start(seed=5))
+    game = session.game
+    for _ in range(saves.RING + 1):
+        session.choose("wait")
+        assert saves.autosave(store, session).game == game
+    assert len(ring_of(store, game)) == saves.RING
+    assert not claims.held_elsewhere(store.folder, game)
+
+
+def test_a_lock_file_that_is_a_link_is_never_followed(engine, tmp_path):
+    store = saves.store_for(engine)
+    session = Session(engine, Start(seed=5))
+    store.folder.mkdir(parents=True)
+    outside = tmp_path / "outside.txt"
+    claims.lock_path(store.folder, session.game).symlink_to(outside)
+    session.choose("wait")
+    assert saves.autosave(store, session).game == session.game
+    assert not outside.exists()

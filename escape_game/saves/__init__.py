@@ -28,11 +28,12 @@ from escape_game.saves.rebuild import Restored, branch_game, restore, snapshot
 from escape_game.saves.entries import AUTO, QUICK, RING, SLOTS, SaveEntry, is_slot_name
 from escape_game.saves.store import SaveStore
 from escape_game.session import Session
+from escape_game.state import new_game_id
 
 __all__ = [
     "AUTO", "BRANCHED", "FORMAT_VERSION", "QUICK", "RING", "SLOTS", "EndingFound",
     "Profile", "ProfileStore", "Restored", "SaveEntry", "SaveFile", "SaveStore", "StoryStamp",
-    "adopt", "autosave", "continue_game", "is_slot_name", "load_game", "restore", "save_game",
+    "autosave", "claim", "continue_game", "is_slot_name", "load_game", "restore", "save_game",
     "snapshot", "store_for",
 ]
 
@@ -52,29 +53,30 @@ def save_game(store: SaveStore, session: Session, name: str = QUICK,
     return store.write(name, snapshot(session, label))
 
 
-#: Told when a game's autosaves go to a branch because another window plays it too.
+#: Told when a game plays on as a branch because another window plays it too.
 BRANCHED = ("This game is open in another window too: from here, this window's moves "
-            "are autosaved as a game of their own. Both are kept.")
+            "are saved as a game of their own. Both are kept.")
+
+
+def claim(store: SaveStore, session: Session) -> bool:
+    """Make this process the one that autosaves the game `session` plays (see
+    `claims`); when another process plays that game, `session` plays on as a branch,
+    under a new id. True when it did (tell the player `BRANCHED`)."""
+    if store.claim(session.game):
+        return False
+    session.game = new_game_id()
+    store.claim(session.game)
+    return True
 
 
 def autosave(store: SaveStore, session: Session) -> SaveEntry:
-    """Add the game as it is now to its autosave ring (see `adopt`).
+    """Add the game as it is now to its autosave ring (claimed first: see `claim`).
 
     Raises:
         SaveError: the write failed (no older autosave was removed).
     """
-    entry = store.autosave(snapshot(session))
-    adopt(session, entry)
-    return entry
-
-
-def adopt(session: Session, written: SaveEntry) -> bool:
-    """Play on under the id an autosave of `session` was written under. True when that
-    is a new branch (another process plays the game: tell the player `BRANCHED`)."""
-    if written.game == session.game:
-        return False
-    session.game = written.game
-    return True
+    claim(store, session)
+    return store.autosave(snapshot(session))
 
 
 def load_game(store: SaveStore, engine: Engine, name: str) -> Restored:

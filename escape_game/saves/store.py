@@ -8,9 +8,10 @@ Files live in `data_dir()/saves/<story id>/`:
   the `RING` newest; a new file is written, read back, and only then is the ring
   turned. Every earlier game keeps its newest autosave, so starting a new game never
   destroys the last one. Autosaves are named `auto` (the newest), `auto2`, `auto3`...
-  in lists, newest first; the file's stem names one too. One process at a time writes
-  a game's ring (`claims`): another playing on from the same autosave, in a second
-  window, autosaves as a branch, and no ring another process holds is trimmed.
+  in lists, newest first; the file's stem names one too. One process at a time plays a
+  game and writes its ring (`claim`, `claims`): another playing on from the same
+  autosave, in a second window, plays on as a branch, and no ring another process
+  holds is trimmed.
 
 A damaged file (truncated, not JSON, an unknown format version, another story's) is
 listed with the reason and never overwritten, turned out of a ring or deleted unless
@@ -23,8 +24,6 @@ import os
 import re
 from contextlib import suppress
 from pathlib import Path
-
-import msgspec
 
 from escape_game.errors import SaveError
 from escape_game.paths import data_dir, read_capped
@@ -42,7 +41,6 @@ from escape_game.saves.entries import (
     slot_filename,
 )
 from escape_game.saves.format import Damaged, SaveFile, decode, encode
-from escape_game.state import new_game_id
 
 _AUTO_FILE = re.compile(r"auto-([0-9a-f]{1,32})-(\d{1,9})\.json\Z")
 _SLOT_FILE = re.compile(r"slot-(\d{1,2})\.json\Z")
@@ -68,7 +66,6 @@ class SaveStore:
     def __init__(self, story_id: str, folder: Path | None = None) -> None:
         self.story_id = story_id
         self.folder = folder if folder is not None else saves_root() / story_id
-        self._branches: dict[str, str] = {}  # game id -> the branch its autosaves go to
 
     # -- reading --------------------------------------------------------------------
 
@@ -184,7 +181,6 @@ class SaveStore:
         if not re.fullmatch(r"[0-9a-f]{1,32}", save.game):
             raise SaveError(f"the game id '{save.game}' cannot name an autosave",
                             "a playthrough id is 1 to 32 hex digits")
-        save = self._claimed(save)
         games = self._auto_files()
         number = 1 + max((sequence for sequence, _ in games.get(save.game, [])), default=0)
         path = self.folder / f"auto-{save.game}-{number:06d}.json"
@@ -193,21 +189,14 @@ class SaveStore:
         self._turn_rings(games, save.game, path.name)
         return written
 
-    def _claimed(self, save: SaveFile) -> SaveFile:
-        """`save` under an id whose ring this process holds (see `claims`): its own, or,
-        when another process plays that game, a branch's, kept for its later autosaves."""
-        game = self._branches.get(save.game, save.game)
-        if not self._claim(game):
-            game = self._branches[save.game] = new_game_id()
-            self._claim(game)
-        return save if game == save.game else msgspec.structs.replace(save, game=game)
-
-    def _claim(self, game: str) -> bool:
+    def claim(self, game: str) -> bool:
+        """Claim `game`'s autosave ring for this process (see `claims`), giving up the
+        one it held. True when this process may write it; False when another plays it."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             return claims.claim(self.folder, game)
         except OSError:
-            return True  # no lock file here means no save file either: the write says why
+            return True  # no lock file can be made here, nor a save: the write says why
 
     def delete(self, name: str) -> SaveEntry:
         """Delete the file a name points at (damaged ones too: the player asked).

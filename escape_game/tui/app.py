@@ -202,7 +202,8 @@ class EscapeApp(App):
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
             self.pop_screen()
-        self.push_screen(GameScreen(session, saved=saved))
+        branched = self.keeper.claim(session)  # this window plays it now, or a branch
+        self.push_screen(GameScreen(session, saved=saved and not branched))
 
     def open_save(self, name: str, leaving: Callable[[], None] | None = None) -> None:
         """Load the save called `name` ("auto" is the newest autosave) and play it.

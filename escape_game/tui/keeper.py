@@ -173,29 +173,40 @@ class Keeper:
             written); None when `wait` (done already) or no save folder is open.
         """
         from escape_game.errors import SaveError
-        from escape_game.saves import adopt, snapshot
+        from escape_game.saves import snapshot
 
         if self.store is None:
             return None
+        self.claim(session)
         save = snapshot(session)
         if wait:
             try:
-                adopt(session, self._writer.submit(self.store.autosave, save).result())
+                self._writer.submit(self.store.autosave, save).result()
             except SaveError:
                 pass  # the game is ending; the earlier autosaves stand, told before
             self.has_autosave = True
             return None
         written = self.queue(self.store.autosave, save)
-        self.app.run_worker(partial(self._autosaved, written, session), group="saves")
+        self.app.run_worker(partial(self._autosaved, written), group="saves")
         return written
 
-    async def _autosaved(self, written: asyncio.Future, session: Session) -> None:
+    def claim(self, session: Session) -> bool:
+        """Make this window the one that autosaves `session`'s game; when another plays
+        it, `session` plays on as a branch and the player is told. True when it did.
+
+        On the UI thread, before the snapshot: a lock file opened, a moment's work."""
+        from escape_game.saves import BRANCHED, claim
+
+        if self.store is None or not claim(self.store, session):
+            return False
+        self.app.notify(BRANCHED, severity="warning", markup=False, timeout=10)
+        return True
+
+    async def _autosaved(self, written: asyncio.Future) -> None:
         from escape_game.errors import SaveError
-        from escape_game.saves import BRANCHED, adopt
 
         try:
-            if adopt(session, await written):
-                self.app.notify(BRANCHED, severity="warning", markup=False, timeout=10)
+            await written
         except SaveError as error:
             if error.message != self._problem:  # told once, again only when it changes
                 self.app.notify(_sentence(f"the autosave failed: {error.message}"),
