@@ -211,10 +211,13 @@ class SaveCommands:
 
         if self._profile is None:
             self._profile = ProfileStore()
+        problem = ""
         try:
             self._profile.record_ending(self.story_id, passage.scene, passage.ending.title)
         except SaveError as error:
-            self.write(f"\nThe ending could not be recorded: {error.message}.")
-        if self._profile.notice:
+            problem = error.message
+        if self._profile.notice:  # says why, when the profile is why
             self.write("\n" + self._profile.notice)
             self._profile.notice = ""
+        elif problem:
+            self.write(f"\nThe ending could not be recorded: {problem}.")

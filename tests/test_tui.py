@@ -740,3 +740,26 @@ def test_every_choice_shows_at_80x24_and_a_cut_list_says_so(size: tuple[int, int
             assert last in text and "↑ more above" in text and "more below" not in text
 
     run_app(app, scenario, size=size)
+
+
+def test_a_profile_of_a_newer_version_is_left_alone_and_told_once() -> None:
+    from escape_game.paths import data_dir
+
+    path = data_dir() / "profile.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    newer = b'{"format": 2, "settings": {"theme": "nord"}}'
+    path.write_bytes(newer)
+    app = EscapeApp(GOOD, seed=1)
+
+    async def scenario(pilot: Pilot) -> None:
+        assert any("newer version" in message for message in notifications(app))
+        for theme in ("nord", "gruvbox", "dracula"):
+            app.theme = theme
+            await settle(pilot)
+        refused = [m for m in notifications(app) if m.startswith("The profile could not")]
+        assert refused == ["The profile could not be written: the profile is of a newer "
+                           "version of the game."]
+
+    run_app(app, scenario)
+    app.keeper.wait()
+    assert path.read_bytes() == newer

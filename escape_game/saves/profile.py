@@ -73,6 +73,10 @@ def _format_of(data: bytes) -> int:
     return msgspec.json.decode(data, type=_Format).format
 
 
+#: The hint for a profile that cannot be read or moved aside.
+_MOVE_IT = "it is left as it is; move {path} away by hand to start a fresh one"
+
+
 def profile_path() -> Path:
     """Where the profile lives."""
     return data_dir() / "profile.json"
@@ -91,7 +95,8 @@ class ProfileStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else profile_path()
         self.notice = ""
-        self._blocked = ""  # why a file that is there is never written over ("" if not)
+        # Why a file that is there is never written over, and what to do: ("", "") if not.
+        self._blocked: tuple[str, str] = ("", "")
 
     def load(self) -> Profile:
         """The profile (a fresh one when there is none).
@@ -106,7 +111,7 @@ class ProfileStore:
             return Profile()
         except OSError as error:
             self.notice = f"Your profile could not be read ({describe(error)}); playing without it."
-            self._blocked = "the profile cannot be read"
+            self._blocked = ("the profile cannot be read", _MOVE_IT)
             return Profile()
         try:
             if _format_of(data) > PROFILE_VERSION:
@@ -114,7 +119,8 @@ class ProfileStore:
                 # read or to write over (playing an older version must not undo it).
                 self.notice = ("Your profile was written by a newer version of the game; "
                                "it is left as it is, and nothing is added to it this time.")
-                self._blocked = "the profile is of a newer version of the game"
+                self._blocked = ("the profile is of a newer version of the game",
+                                 "it is kept as it is for that version")
                 return Profile()
             profile = msgspec.json.decode(data, type=Profile)
             if profile.format != PROFILE_VERSION:
@@ -135,9 +141,9 @@ class ProfileStore:
             SaveError: the write failed, or a damaged profile could not be moved aside.
         """
         profile = change(self.load())
-        if self._blocked:
-            raise SaveError(self._blocked, f"it is left as it is; move {self.path} away by hand "
-                                           "to start a fresh one")
+        message, hint = self._blocked
+        if message:
+            raise SaveError(message, hint.format(path=self.path))
         write_atomic(self.path, msgspec.json.encode(profile))
         return profile
 
@@ -177,7 +183,7 @@ class ProfileStore:
         except OSError as error:
             self.notice = (f"Your profile is damaged ({reason}) and could not be moved "
                            f"aside ({describe(error)}); it is left as it is.")
-            self._blocked = "the profile is damaged and could not be moved aside"
+            self._blocked = ("the profile is damaged and could not be moved aside", _MOVE_IT)
             return
         self.notice = (f"Your profile was damaged ({reason}); it is kept as {aside.name} "
                        "and a fresh one has started.")

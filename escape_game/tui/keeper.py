@@ -67,6 +67,7 @@ class Keeper:
         self.profile: Profile | None = None
         self.notice = ""
         self.has_autosave = False
+        self._profile_problem = ""  # the last profile write's failure, told once
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="escape-saves")
         self._problem = ""
 
@@ -280,8 +281,12 @@ class Keeper:
         try:
             await written
         except SaveError as error:
-            self.app.notify(_sentence(f"the profile could not be written: {error.message}"),
-                            severity="warning", markup=False, timeout=8)
+            if error.message != self._profile_problem:  # told once, as autosave failures
+                self.app.notify(_sentence(f"the profile could not be written: {error.message}"),
+                                severity="warning", markup=False, timeout=8)
+            self._profile_problem = error.message
+            return
+        self._profile_problem = ""
 
 
 def _sentence(message: str) -> str:
