@@ -136,11 +136,18 @@ class SaveCommands:
         return restored.session
 
     def tell(self, restored: saves.Restored) -> None:
-        """Print the notices of a load (what changed in the story), one line each, and
-        note whether the game as loaded is already in an autosave."""
+        """Print the notices of a load (what changed in the story), one line each, claim
+        the game for this process (a branch when another plays it: said), and note
+        whether the game as loaded is already in an autosave."""
+        from escape_game import saves
+
         for notice in restored.notices:
             self.write("\n" + notice)
-        self._saved_step = restored.session.step if restored.continues else None
+        branched = saves.claim(self.store, restored.session)
+        if branched:
+            self.write(f"\n{saves.BRANCHED}")
+        continues = restored.continues and not branched
+        self._saved_step = restored.session.step if continues else None
 
     def list(self, argument: str = "") -> None:
         """`saves`: every slot (empty ones too), the quicksave, and the autosaves."""

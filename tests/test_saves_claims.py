@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,8 @@ GOOD = Path(__file__).parent / "stories" / "good"
 pytestmark = pytest.mark.skipif(claims.fcntl is None, reason="no flock on this platform")
 
 #: Another window: continues the newest autosave (or, with "new", starts a game), makes
-#: a move, autosaves, prints its game id before and after, then waits.
+#: a move, autosaves, prints its game id before and after; then makes each move read
+#: from its input, autosaved, printing its game id, until its input ends.
 WINDOW = r"""
 import os, sys
 from escape_game import saves
@@ -43,7 +45,10 @@ before = session.game
 session.choose(sys.argv[3])
 saves.autosave(store, session)
 print(before, session.game, flush=True)
-sys.stdin.readline()
+for line in sys.stdin:
+    session.choose(line.strip())
+    saves.autosave(store, session)
+    print(session.game, flush=True)
 """
 
 
@@ -254,3 +259,62 @@ def test_a_lock_file_that_is_a_link_is_never_followed(engine, tmp_path):
     session.choose("wait")
     assert saves.autosave(store, session).game == session.game
     assert not outside.exists()
+
+
+def test_a_line_mode_window_claims_the_game_it_continues_at_once(window, escape_home):
+    # A plays; B continues A's game and waits; A plays on and quits; then B plays. B
+    # plays a branch from the moment it continued, so A's newest autosaves all stay.
+    a, _, game = window("new", GOOD, "market")
+    folder = saves.SaveStore("good").folder
+    b = subprocess.Popen([sys.executable, "-m", "escape_game", "play", "--plain", "--continue",
+                          str(GOOD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=cli_env())
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(folder.glob(".auto-*.lock"))) < 2:  # B's claim on its branch
+            assert b.poll() is None, "the line mode ended early"
+            assert time.monotonic() < deadline, "the line mode never claimed a branch"
+            time.sleep(0.05)
+        for choice in ("go_home", "market"):
+            a.stdin.write(choice + "\n")
+            a.stdin.flush()
+            assert a.stdout.readline().strip() == game
+        a.stdin.close()
+        assert a.wait(30) == 0
+        out, err = b.communicate("go_home\nmarket\nquit\n", timeout=60)
+    finally:
+        b.kill()
+    assert b.returncode == 0, err
+    assert out.count(saves.BRANCHED) == 1
+    store = saves.SaveStore("good")
+    theirs = [entry.save.log for entry in store.entries() if entry.game == game]
+    assert theirs == [("market", "go_home", "market")]  # A's newest (an earlier game's)
+    mine = [entry.save for entry in store.entries()
+            if entry.kind == "auto" and entry.game != game]
+    assert mine and mine[0].log == ("market", "go_home", "market")
+
+
+def test_where_locks_do_not_work_no_lock_file_is_left(engine, monkeypatch):
+    import errno
+
+    def refuse(descriptor, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(claims.fcntl, "flock", refuse)
+    store = saves.store_for(engine)
+    for seed in (5, 6, 7):  # three games, one after another
+        session = Session(engine, Start(seed=seed))
+        session.choose("wait")
+        saves.autosave(store, session)
+    assert [name for name in os.listdir(store.folder) if name.startswith(".")] == []
+
+
+def test_a_named_pipe_for_a_lock_file_hangs_nothing(engine):
+    store = saves.store_for(engine)
+    session = Session(engine, Start(seed=5))
+    store.folder.mkdir(parents=True)
+    os.mkfifo(claims.lock_path(store.folder, session.game))
+    os.mkfifo(claims.lock_path(store.folder, "abc"))
+    session.choose("wait")
+    assert saves.autosave(store, session).game == session.game
+    assert [entry.game for entry in store.entries()] == [session.game]

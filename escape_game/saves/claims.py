@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import errno
 import os
+import stat
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -34,8 +35,9 @@ except ImportError:  # pragma: no cover - Windows
 _HELD: dict[Path, int] = {}
 #: Tries at a claim, and the pause (seconds) that grows after each: 0.1 s in all.
 _ATTEMPTS, _PAUSE = 4, 0.01
-#: How a lock file is opened: read-only is enough to lock it; never through a link.
-_OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+#: How a lock file is opened: read-only is enough to lock it; never through a link, and
+#: never waiting (a named pipe in its place would wait for a writer).
+_OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 #: The errors that mean "another process holds this lock"; any other means no locks here.
 _HELD_ELSEWHERE = (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
 
@@ -67,8 +69,10 @@ def claim(folder: Path, game: str) -> bool:
                 return False
             raise
         locked = _lock(descriptor)
-        if locked is None:  # locks do not work on this file system
+        if locked is None:  # no locks on this file system (nor a use for the file)
             os.close(descriptor)
+            with suppress(OSError):
+                path.unlink()
             return True
         if not locked:
             os.close(descriptor)
@@ -132,16 +136,19 @@ def sweep(folder: Path) -> None:
         with suppress(OSError):
             descriptor = os.open(path, _OPEN)
             try:
-                if _lock(descriptor) and _same_file(descriptor, path):
-                    path.unlink()
+                if _lock(descriptor) is not False and _same_file(descriptor, path):
+                    path.unlink()  # unheld, or of no use where locks do not work
             finally:
                 os.close(descriptor)
 
 
 def _lock(descriptor: int) -> bool | None:
     """Lock without waiting: True if locked, False if another process holds the lock,
-    None when this file system does not lock (NFS may answer ENOLCK, for one)."""
+    None when this is no file to lock (not a regular file) or this file system does
+    not lock (NFS may answer ENOLCK, for one)."""
     try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as error:
         return False if error.errno in _HELD_ELSEWHERE else None
