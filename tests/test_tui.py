@@ -9,6 +9,7 @@ own `ESCAPE_GAME_HOME` (conftest), so saves and the profile start empty.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import threading
@@ -763,3 +764,60 @@ def test_a_profile_of_a_newer_version_is_left_alone_and_told_once() -> None:
     run_app(app, scenario)
     app.keeper.wait()
     assert path.read_bytes() == newer
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP") or os.name != "posix",
+                    reason="needs a pty and POSIX signals")
+def test_a_hang_up_mid_output_still_ends_the_program_with_its_game_saved(
+        escape_home: Path) -> None:
+    """The terminal stops reading (its output piles up), then goes away and hangs up:
+    Textual's output thread dies on the dead terminal, and quitting would wait for it
+    forever. The game is saved, its claim given up, and the program ends."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from escape_game.saves import claims
+    from tests.support import cli_env
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "escape_game", "play", str(GOOD), "--seed", "1"],
+        stdin=follower, stdout=follower, stderr=follower, env=cli_env(TERM="xterm-256color"),
+        start_new_session=True, close_fds=True)
+    os.close(follower)
+    folder = escape_home / "data" / "saves" / "good"
+    try:
+        deadline = time.monotonic() + 30
+        while not list(folder.glob("auto-*.json")):  # drain the screen until a move is saved
+            assert time.monotonic() < deadline, "no autosave after a move"
+            for key in (b"n", b"1"):
+                os.write(leader, key)
+                end = time.monotonic() + 0.5
+                while time.monotonic() < end:
+                    with contextlib.suppress(BlockingIOError):
+                        os.set_blocking(leader, False)
+                        os.read(leader, 65536)
+                    time.sleep(0.02)
+        for key in b"2121212121212121":  # moves, while nobody reads the screen
+            os.write(leader, bytes([key]))
+            time.sleep(0.05)
+        os.close(leader)
+        leader = -1
+        process.send_signal(signal.SIGHUP)
+        assert process.wait(30) == 128 + signal.SIGHUP
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        if leader >= 0:
+            os.close(leader)
+    newest = saves.SaveStore("good").read("auto")
+    assert len(newest.log) > 1  # moves made while nobody read the screen, saved
+    assert not list(folder.glob(".auto-*.lock"))
+    assert not claims.held_elsewhere(folder, newest.game)

@@ -10,6 +10,7 @@ through `Keeper`, off the UI thread. `Collector` says when garbage is collected.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from escape_game.loader import Loaded
     from escape_game.saves import Restored
     from escape_game.session import Session
+
+#: Seconds a termination signal leaves the app to quit after the game is saved, before
+#: the process ends regardless (a terminal that hung up can leave Textual stuck).
+SIGNAL_GRACE_SECONDS = 5.0
 
 
 class EscapeApp(App):
@@ -107,7 +112,7 @@ class EscapeApp(App):
             if number is None:
                 continue
             try:
-                loop.add_signal_handler(number, self.quit_on_signal)
+                loop.add_signal_handler(number, self.quit_on_signal, number)
             except (NotImplementedError, RuntimeError, ValueError, OSError):
                 continue  # not the main thread, or a loop without signal support
             self._signals.append(number)
@@ -121,11 +126,23 @@ class EscapeApp(App):
             loop.remove_signal_handler(number)
         self._signals.clear()
 
-    def quit_on_signal(self) -> None:
-        """A termination signal: quit as the player's q does (once)."""
-        if not self._quitting:
-            self._quitting = True
-            self.call_next(self.action_quit)
+    def quit_on_signal(self, number: int = 0) -> None:
+        """A termination signal: save at once, then quit as the player's q does (once).
+
+        After a hang-up the terminal may be gone, and Textual's output thread may have
+        died writing to it; its queue then fills and quitting waits forever, holding
+        the game's claim. So the game is saved first, every write finished, and if the
+        process has not ended `SIGNAL_GRACE_SECONDS` later it ends there and then.
+        """
+        if self._quitting:
+            return
+        self._quitting = True
+        self.autosave_now()
+        self.keeper.wait()
+        watchdog = threading.Timer(SIGNAL_GRACE_SECONDS, _end_now, (128 + number,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.call_next(self.action_quit)
 
     def start_loading(self) -> None:
         """Begin loading the story (the title screen calls this once it has painted, so
@@ -337,6 +354,14 @@ class EscapeApp(App):
 
         story = self.loaded.story if self.loaded else None
         self.push_screen(TextDialog("About", about_markdown(story), markdown=True))
+
+
+def _end_now(status: int) -> None:
+    """End the process at once (saves written already), giving up its claims first."""
+    from escape_game.saves.claims import release_all
+
+    release_all()
+    os._exit(status)
 
 
 def write_screenshot(target: Path, svg: str) -> None:
