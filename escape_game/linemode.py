@@ -153,6 +153,8 @@ class LineMode:
             if word == "restart" and self.saves is not None:
                 self.saves.autosave()  # the game left behind keeps its autosave
             self.show(getattr(self.session, word)())
+            if word == "restart" and self.saves is not None:
+                self.saves.claim()  # a new game: the one left is free for other windows
         return True
 
     def inventory(self) -> None:

@@ -128,11 +128,16 @@ class SaveCommands:
         # The game being left stays in its autosave ring; saved only now, once the save
         # is read: its autosave turns the rings, which renumbers `auto2`... and may
         # remove the older autosave being loaded.
+        left = self.session().game
         self.autosave()
         shown = {saves.QUICK: "the quicksave", saves.AUTO: "the newest autosave"}.get(
             name.lower(), f"slot {name}" if name.isdigit() else name)
         self.write(f"\nLoaded {shown}.")
         self.tell(restored)
+        if restored.session.game == left:
+            # The same game's ring, just turned by the game as it was left (after an
+            # undo, an older place): the game as loaded is to be its newest again.
+            self._saved_step = None
         return restored.session
 
     def tell(self, restored: saves.Restored) -> None:
@@ -148,6 +153,14 @@ class SaveCommands:
             self.write(f"\n{saves.BRANCHED}")
         continues = restored.continues and not branched
         self._saved_step = restored.session.step if continues else None
+
+    def claim(self) -> None:
+        """Make this process the one that autosaves the game now played (see
+        `saves.claim`), saying so when it plays on as a branch."""
+        from escape_game import saves
+
+        if saves.claim(self.store, self.session()):
+            self.write(f"\n{saves.BRANCHED}")
 
     def list(self, argument: str = "") -> None:
         """`saves`: every slot (empty ones too), the quicksave, and the autosaves."""

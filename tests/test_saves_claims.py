@@ -318,3 +318,42 @@ def test_a_named_pipe_for_a_lock_file_hangs_nothing(engine):
     session.choose("wait")
     assert saves.autosave(store, session).game == session.game
     assert [entry.game for entry in store.entries()] == [session.game]
+
+
+def test_restart_in_the_line_mode_frees_the_game_left(window, escape_home):
+    a, _, game = window("new", GOOD, "market")
+    a.stdin.close()  # A quits: its game is free
+    a.wait(30)
+    folder = saves.SaveStore("good").folder
+    b = subprocess.Popen([sys.executable, "-m", "escape_game", "play", "--plain", "--continue",
+                          str(GOOD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=cli_env())
+    try:
+        def wait_for(held: bool) -> None:
+            deadline = time.monotonic() + 60
+            while claims.held_elsewhere(folder, game) != held:
+                assert b.poll() is None, "the line mode ended early"
+                assert time.monotonic() < deadline, f"held is never {held}"
+                time.sleep(0.05)
+
+        wait_for(True)  # B plays A's game on
+        b.stdin.write("restart\n")
+        b.stdin.flush()
+        wait_for(False)  # and after a restart, no longer
+        out, _ = b.communicate("quit\n", timeout=60)
+    finally:
+        b.kill()
+    assert saves.BRANCHED not in out
+
+
+def test_load_auto_after_undo_keeps_the_game_as_loaded_newest(escape_home):
+    import io
+
+    from escape_game.linemode import run
+
+    out = io.StringIO()
+    run(load_story(GOOD), seed=7, stdin=io.StringIO("market\nbuy\ngo_home\nundo\nload auto\nquit\n"),
+        stdout=out, width=200)
+    store = saves.SaveStore("good")
+    assert store.read("auto").log == ("market", "buy", "go_home")
+    assert store.read("auto2").log == ("market", "buy")  # the place undo went back to
