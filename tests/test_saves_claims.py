@@ -352,8 +352,8 @@ def test_load_auto_after_undo_keeps_the_game_as_loaded_newest(escape_home):
     from escape_game.linemode import run
 
     out = io.StringIO()
-    run(load_story(GOOD), seed=7, stdin=io.StringIO("market\nbuy\ngo_home\nundo\nload auto\nquit\n"),
-        stdout=out, width=200)
+    moves = "market\nbuy\ngo_home\nundo\nload auto\nquit\n"
+    run(load_story(GOOD), seed=7, stdin=io.StringIO(moves), stdout=out, width=200)
     store = saves.SaveStore("good")
     assert store.read("auto").log == ("market", "buy", "go_home")
     assert store.read("auto2").log == ("market", "buy")  # the place undo went back to
