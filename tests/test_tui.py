@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import subprocess
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -621,6 +622,27 @@ def test_runs_of_spaces_in_prose_collapse_but_code_keeps_its_spaces() -> None:
     assert text.plain == "The latch. Done.\n\n  • one item"
 
 
+def play_in_a_pty(rows: int, columns: int) -> tuple[subprocess.Popen, int]:
+    """The real program on the good story in a new pseudo-terminal of that size, as
+    its own session; (the process, the terminal's leader end)."""
+    import fcntl
+    import pty
+    import struct
+    import sys
+    import termios
+
+    from tests.support import cli_env
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "escape_game", "play", str(GOOD), "--seed", "1"],
+        stdin=follower, stdout=follower, stderr=follower, env=cli_env(TERM="xterm-256color"),
+        start_new_session=True, close_fds=True)
+    os.close(follower)
+    return process, leader
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP") or os.name != "posix",
                     reason="needs a pty and POSIX signals")
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
@@ -628,24 +650,10 @@ def test_a_termination_signal_quits_cleanly_and_gives_the_terminal_back(
         escape_home: Path, signal_name: str) -> None:
     """The real program in a pseudo-terminal: after a move, SIGTERM or SIGHUP makes it
     leave the alternate screen, turn mouse reporting off, keep the autosave and exit."""
-    import fcntl
-    import pty
     import select
-    import struct
-    import subprocess
-    import sys
-    import termios
     import time
 
-    from tests.support import cli_env
-
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "escape_game", "play", str(GOOD), "--seed", "1"],
-        stdin=follower, stdout=follower, stderr=follower, env=cli_env(TERM="xterm-256color"),
-        start_new_session=True, close_fds=True)
-    os.close(follower)
+    process, leader = play_in_a_pty(24, 80)
     output = bytearray()
 
     def read_until(wanted: bytes, seconds: float) -> bool:
@@ -773,24 +781,11 @@ def test_a_hang_up_mid_output_still_ends_the_program_with_its_game_saved(
     """The terminal stops reading (its output piles up), then goes away and hangs up:
     Textual's output thread dies on the dead terminal, and quitting would wait for it
     forever. The game is saved, its claim given up, and the program ends."""
-    import fcntl
-    import pty
-    import struct
-    import subprocess
-    import sys
-    import termios
     import time
 
     from escape_game.saves import claims
-    from tests.support import cli_env
 
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "escape_game", "play", str(GOOD), "--seed", "1"],
-        stdin=follower, stdout=follower, stderr=follower, env=cli_env(TERM="xterm-256color"),
-        start_new_session=True, close_fds=True)
-    os.close(follower)
+    process, leader = play_in_a_pty(30, 100)
     folder = escape_home / "data" / "saves" / "good"
     try:
         deadline = time.monotonic() + 30
