@@ -14,8 +14,9 @@ Every failure is a `SaveError` with one clear line; a function that returns has
 written the file and read it back. Module map: `format` (the file model and its
 version history), `atomic` (crash-safe writes), `entries` (names and list lines),
 `store` (the folder and its rings), `claims` (one writer per ring), `profile`: the
-file layer (L1), importing only L0 types. `rebuild` (games from saves, story edits) is pure L2 logic over `Session`
-and writes nothing; it lives here so that one package holds everything about saves.
+file layer (L1), importing only L0 types. `rebuild` (games from saves, story edits) is
+pure L2 logic over `Session` and writes nothing; it lives here so that one package
+holds everything about saves.
 """
 
 from __future__ import annotations
