@@ -154,7 +154,7 @@ class LineMode:
                 self.saves.autosave()  # the game left behind keeps its autosave
             self.show(getattr(self.session, word)())
             if word == "restart" and self.saves is not None:
-                self.saves.claim()  # a new game: the one left is free for other windows
+                self.saves.claim(self.session)  # a new game: the old one is free
         return True
 
     def inventory(self) -> None:

@@ -148,19 +148,18 @@ class SaveCommands:
 
         for notice in restored.notices:
             self.write("\n" + notice)
-        branched = saves.claim(self.store, restored.session)
-        if branched:
-            self.write(f"\n{saves.BRANCHED}")
-        continues = restored.continues and not branched
+        continues = restored.continues and not self.claim(restored.session)
         self._saved_step = restored.session.step if continues else None
 
-    def claim(self) -> None:
-        """Make this process the one that autosaves the game now played (see
-        `saves.claim`), saying so when it plays on as a branch."""
+    def claim(self, session: Session) -> bool:
+        """Make this process the one that autosaves `session`'s game (see `saves.claim`);
+        True, and said, when it plays on as a branch."""
         from escape_game import saves
 
-        if saves.claim(self.store, self.session()):
+        branched = saves.claim(self.store, session)
+        if branched:
             self.write(f"\n{saves.BRANCHED}")
+        return branched
 
     def list(self, argument: str = "") -> None:
         """`saves`: every slot (empty ones too), the quicksave, and the autosaves."""
@@ -208,7 +207,7 @@ class SaveCommands:
             return False
         if session.step is self._saved_step:
             return True
-        before = session.game
+        self.claim(session)
         try:
             saves.autosave(self.store, session)
         except SaveError as error:
@@ -216,8 +215,6 @@ class SaveCommands:
                 self.write(f"\nThe autosave failed: {error.message}.")
             self._problem = error.message
             return False
-        if session.game != before:
-            self.write(f"\n{saves.BRANCHED}")
         self._problem = ""
         self._saved_step = session.step
         return True
